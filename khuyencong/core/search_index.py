@@ -1,0 +1,137 @@
+"""Diacritics-insensitive full-text search over a stored, folded search key.
+
+Each searchable model keeps a `search_key` column (core.text.search_key). The index over it is
+vendor-specific and created by the `CreateSearchIndex` migration operation:
+
+* SQLite: an FTS5 external-content table `<table>_fts` kept in step by triggers; a query token
+  matches a word prefix through FTS5's prefix indexes.
+* PostgreSQL: a GIN index on `to_tsvector('simple', search_key)`; a query token becomes `token:*`.
+
+Both answer "every query word starts a word of the key", the `matches` lookup compiles to the
+index's own syntax, and the key being pre-folded means neither needs `unaccent` or a custom tokenizer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import ProjectState, StateApps
+from django.db.models.lookups import Lookup
+
+from khuyencong.core.text import search_tokens
+
+
+class SearchKeyField(models.CharField):
+    """A CharField that supports `field__matches="hung long"`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 800)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+
+def query_tokens(query: str) -> list[str]:
+    return search_tokens(query)
+
+
+@SearchKeyField.register_lookup
+class Matches(Lookup):
+    lookup_name = "matches"
+
+    def _tokens(self) -> list[str]:
+        tokens = query_tokens(str(self.rhs))
+        # A query with no searchable character matches nothing rather than everything.
+        return tokens or ["\x00"]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        clauses: list[str] = []
+        params: list[Any] = []
+        for token in self._tokens():
+            clauses.append(f"(' ' || {lhs_sql}) LIKE %s")
+            params.extend([*lhs_params, f"% {token}%"])
+        return " AND ".join(clauses), params
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        table = self.lhs.target.model._meta.db_table
+        pk = self.lhs.target.model._meta.pk.column
+        alias = connection.ops.quote_name(self.lhs.alias)
+        fts = connection.ops.quote_name(f"{table}_fts")
+        match = " ".join(f'"{token}"*' for token in self._tokens())
+        return f"{alias}.{connection.ops.quote_name(pk)} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [match]
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        tsquery = " & ".join(f"{token}:*" for token in self._tokens() if token != "\x00") or "''"
+        return f"to_tsvector('simple'::regconfig, {lhs_sql}) @@ to_tsquery('simple'::regconfig, %s)", [
+            *lhs_params,
+            tsquery,
+        ]
+
+
+class CreateSearchIndex(Operation):
+    """Migration operation: the vendor's full-text index over `<model>.<column>`."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, model_name: str, column: str = "search_key") -> None:
+        self.model_name = model_name
+        self.column = column
+
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
+        pass
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return self.__class__.__qualname__, [self.model_name], {"column": self.column}
+
+    def _table(self, app_label: str, apps: StateApps) -> tuple[str, str]:
+        model = apps.get_model(app_label, self.model_name)
+        return model._meta.db_table, model._meta.pk.column
+
+    def database_forwards(
+        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
+    ) -> None:
+        table, pk = self._table(app_label, to_state.apps)
+        col = self.column
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            fts = f"{table}_fts"
+            for sql in (
+                f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5({col}, content='{table}', content_rowid='{pk}', "
+                "tokenize='unicode61', prefix='1 2 3')",
+                f'CREATE TRIGGER "{fts}_ai" AFTER INSERT ON "{table}" BEGIN '
+                f'INSERT INTO "{fts}"(rowid, {col}) VALUES (new."{pk}", new."{col}"); END',
+                f'CREATE TRIGGER "{fts}_ad" AFTER DELETE ON "{table}" BEGIN '
+                f'INSERT INTO "{fts}"("{fts}", rowid, {col}) VALUES (\'delete\', old."{pk}", old."{col}"); END',
+                f'CREATE TRIGGER "{fts}_au" AFTER UPDATE OF "{col}" ON "{table}" BEGIN '
+                f'INSERT INTO "{fts}"("{fts}", rowid, {col}) VALUES (\'delete\', old."{pk}", old."{col}"); '
+                f'INSERT INTO "{fts}"(rowid, {col}) VALUES (new."{pk}", new."{col}"); END',
+                f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')',
+            ):
+                schema_editor.execute(sql)
+        elif vendor == "postgresql":
+            schema_editor.execute(
+                f'CREATE INDEX "{table}_{col}_fts" ON "{table}" '
+                f"USING gin (to_tsvector('simple'::regconfig, \"{col}\"))"
+            )
+
+    def database_backwards(
+        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
+    ) -> None:
+        table, _pk = self._table(app_label, from_state.apps)
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            fts = f"{table}_fts"
+            for suffix in ("ai", "ad", "au"):
+                schema_editor.execute(f'DROP TRIGGER IF EXISTS "{fts}_{suffix}"')
+            schema_editor.execute(f'DROP TABLE IF EXISTS "{fts}"')
+        elif vendor == "postgresql":
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{table}_{self.column}_fts"')
+
+    def describe(self) -> str:
+        return f"Create full-text search index on {self.model_name}.{self.column}"

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from khuyencong.api.api import api
+
+urlpatterns = [
+    path("", include("khuyencong.core.urls")),
+    path("tai-khoan/", include("khuyencong.accounts.urls")),
+    path("dia-gioi/", include("khuyencong.geo.urls")),
+    path("co-so/", include("khuyencong.establishments.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("quan-tri/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
