@@ -1,7 +1,147 @@
-"""The REST API at /api/v1/. Each app adds its router here."""
+"""The REST API at /api/v1/: authentication, one error body, paging. Each app adds its router here.
+
+Every failure answers {"detail": "...", "errors": [{"field": ..., "message": ...}]}, so a client has one
+shape to read whether the problem was its input, its credentials or a record it may not see.
+"""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+import math
+from typing import Any
 
-api = NinjaAPI(title="Khuyến công API", version="1", urls_namespace="api")
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PaginationBase
+from ninja.security import HttpBearer, SessionAuth
+from pydantic import Field
+
+from khuyencong.accounts.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer kc_…` for other systems; the token acts with its user's scope."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=ApiToken.hash(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+class ErrorItem(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorBody(Schema):
+    detail: str
+    errors: list[ErrorItem] = []
+
+
+class Page(PaginationBase):
+    """?page=N&page_size=M → {items, count, page, pages}."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1)
+        page_size: int = Field(25, ge=1, le=200)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        page: int
+        pages: int
+
+    def paginate_queryset(self, queryset: Any, pagination: Input, request: HttpRequest, **params: Any) -> Any:
+        count = queryset.count()
+        start = (pagination.page - 1) * pagination.page_size
+        return {
+            "items": list(queryset[start : start + pagination.page_size]),
+            "count": count,
+            "page": pagination.page,
+            "pages": max(1, math.ceil(count / pagination.page_size)),
+        }
+
+
+api = NinjaAPI(
+    title="Khuyến công API",
+    version="1",
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    description="Quản lý chương trình khuyến công. Xác thực: phiên đăng nhập (kèm CSRF) hoặc `Authorization: Bearer <khoá>`.",
+)
+
+
+def error(request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    items = []
+    for err in exc.errors:
+        loc = [str(part) for part in err.get("loc", []) if part not in ("body", "query", "path", "payload")]
+        items.append({"field": ".".join(loc) or None, "message": err.get("msg", "")})
+    return error(request, 422, _("Dữ liệu gửi lên không hợp lệ."), items)
+
+
+@api.exception_handler(DjangoValidationError)
+def _domain_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        items = [
+            {"field": None if field == "__all__" else field, "message": message}
+            for field, errors in exc.message_dict.items()
+            for message in errors
+        ]
+    else:
+        items = [{"field": None, "message": message} for message in exc.messages]
+    return error(request, 422, _("Dữ liệu không hợp lệ."), items)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error(request, 401, _("Cần đăng nhập hoặc khoá API hợp lệ."))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error(request, 403, str(exc) or _("Bạn không có quyền thực hiện thao tác này."))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Outside the caller's scope looks the same as missing: no hint that the record exists.
+    return error(request, 404, _("Không tìm thấy."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    import logging
+
+    logging.getLogger("khuyencong.api").exception("Unhandled API error")
+    return error(request, 500, _("Lỗi máy chủ. Sự cố đã được ghi lại."))
+
+
+from khuyencong.accounts.api import router as accounts_router  # noqa: E402
+from khuyencong.establishments.api import router as establishments_router  # noqa: E402
+from khuyencong.geo.api import router as geo_router  # noqa: E402
+
+api.add_router("/accounts", accounts_router, tags=["accounts"])
+api.add_router("/establishments", establishments_router, tags=["establishments"])
+api.add_router("/geo", geo_router, tags=["geo"])

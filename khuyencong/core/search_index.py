@@ -42,12 +42,15 @@ def query_tokens(query: str) -> list[str]:
 class Matches(Lookup):
     lookup_name = "matches"
 
+    # A query with no searchable character matches nothing rather than everything.
+    NOTHING: tuple[str, list[Any]] = ("0 = 1", [])
+
     def _tokens(self) -> list[str]:
-        tokens = query_tokens(str(self.rhs))
-        # A query with no searchable character matches nothing rather than everything.
-        return tokens or ["\x00"]
+        return query_tokens(str(self.rhs))
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not self._tokens():
+            return self.NOTHING
         lhs_sql, lhs_params = compiler.compile(self.lhs)
         clauses: list[str] = []
         params: list[Any] = []
@@ -57,6 +60,8 @@ class Matches(Lookup):
         return " AND ".join(clauses), params
 
     def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not self._tokens():
+            return self.NOTHING
         table = self.lhs.target.model._meta.db_table
         pk = self.lhs.target.model._meta.pk.column
         alias = connection.ops.quote_name(self.lhs.alias)
@@ -65,8 +70,10 @@ class Matches(Lookup):
         return f"{alias}.{connection.ops.quote_name(pk)} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [match]
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not self._tokens():
+            return self.NOTHING
         lhs_sql, lhs_params = compiler.compile(self.lhs)
-        tsquery = " & ".join(f"{token}:*" for token in self._tokens() if token != "\x00") or "''"
+        tsquery = " & ".join(f"{token}:*" for token in self._tokens())
         return f"to_tsvector('simple'::regconfig, {lhs_sql}) @@ to_tsquery('simple'::regconfig, %s)", [
             *lhs_params,
             tsquery,

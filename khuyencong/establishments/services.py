@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from khuyencong.accounts.choices import Role
 from khuyencong.accounts.scope import can_edit_in_place, can_manage_registry
 from khuyencong.core import audit
 from khuyencong.core.models import AuditAction
@@ -90,6 +91,15 @@ def _check_duplicates(establishment: Establishment, *, confirm_duplicate: bool) 
         raise DuplicateWarning(duplicates)
 
 
+def can_edit(actor: Any, establishment: Establishment) -> bool:
+    """Officers anywhere, commune officers in their units, a representative on their own record."""
+    if establishment.merged_into_id is not None:
+        return False
+    if getattr(actor, "role", None) == Role.BUSINESS and not actor.is_superuser:
+        return bool(actor.is_active and actor.establishment_id == establishment.pk)
+    return can_edit_in_place(actor, establishment.commune_id)
+
+
 def _require_edit(actor: Any, unit_id: int | None) -> None:
     if not can_edit_in_place(actor, unit_id):
         raise PermissionDenied(_("Bạn không có quyền ghi hồ sơ ở địa bàn này."))
@@ -98,7 +108,7 @@ def _require_edit(actor: Any, unit_id: int | None) -> None:
 @transaction.atomic
 def establishment_create(*, actor: Any, data: dict[str, Any], confirm_duplicate: bool = False) -> Establishment:
     establishment = Establishment(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
-    establishment.full_clean()
+    establishment.full_clean(validate_constraints=False)
     _require_edit(actor, establishment.commune_id)
     _check_duplicates(establishment, confirm_duplicate=confirm_duplicate)
     establishment.save()
@@ -113,16 +123,22 @@ def establishment_update(
     locked = Establishment.objects.select_for_update().get(pk=establishment.pk)
     if locked.merged_into_id is not None:
         raise ValidationError(_("Hồ sơ này đã được gộp vào hồ sơ khác; hãy sửa hồ sơ còn lại."))
-    _require_edit(actor, locked.commune_id)
-    if actor.role == "business" and "tax_code" in data and tax_codes.normalise(data["tax_code"]) != locked.tax_code:
+    if not can_edit(actor, locked):
+        raise PermissionDenied(_("Bạn không có quyền sửa hồ sơ này."))
+    representative = actor.role == Role.BUSINESS
+    if representative and "tax_code" in data and tax_codes.normalise(data["tax_code"] or "") != locked.tax_code:
         raise ValidationError({"tax_code": _("Đại diện cơ sở không tự đổi mã số thuế; hãy liên hệ Trung tâm.")})
     before = audit.snapshot(locked)
+    identity_before = (locked.name_key, locked.commune_id, locked.tax_code)
     for key, value in data.items():
         if key in EDITABLE_FIELDS:
             setattr(locked, key, value)
-    locked.full_clean()
-    _require_edit(actor, locked.commune_id)  # also allowed where it moves to
-    _check_duplicates(locked, confirm_duplicate=confirm_duplicate)
+    locked.full_clean(validate_constraints=False)
+    if not representative:
+        _require_edit(actor, locked.commune_id)  # a record may only move to a place the officer serves
+    if (locked.name_key, locked.commune_id, locked.tax_code) != identity_before:
+        # Only a change of name, place or tax code can make a record a new duplicate.
+        _check_duplicates(locked, confirm_duplicate=confirm_duplicate)
     locked.save()
     audit.record(instance=locked, action=AuditAction.UPDATE, actor=actor, before=before)
     return locked

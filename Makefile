@@ -1,0 +1,100 @@
+# Khuyến công: every day-to-day command. Needs Python 3.11, Node.js (npm) and make; the rest is
+# installed on demand (uv from PyPI, Python packages with uv, front-end assets with npm, Debian's
+# chromium/postgresql/gettext with apt-get when a target needs them).
+#
+#   make run       set up (deps, database, Lạng Sơn geography, demo data) and serve on 127.0.0.1:$(PORT)
+#   make setup     the set-up half of `make run`
+#   make check     fast loop: ruff, mypy, pytest on SQLite without the browser tests
+#   make test      everything CI runs: lint, SQLite, PostgreSQL (throwaway cluster), browser tests
+#   make bench     search benchmarks (SQLite and a throwaway PostgreSQL)
+#   make messages  refresh and compile the vi/en translation catalogues
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+export PORT
+
+# uv from PATH, or else the copy `pip install uv` puts in Python's site-packages.
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+export UV
+RUN := $(UV) run --frozen --no-sync
+PYTHON ?= python3
+
+.PHONY: help run setup deps uv check test test-lint test-sqlite test-postgres test-browser \
+        test-deps bench messages clean
+
+help:
+	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
+
+# ---------------------------------------------------------------------------------------------------
+# Dependencies
+
+uv:
+	@if ! $(UV) --version >/dev/null 2>&1; then \
+	    echo "Installing uv with pip..."; \
+	    $(PYTHON) -m pip install --quiet uv \
+	      || $(PYTHON) -m pip install --quiet --user --break-system-packages uv; \
+	fi
+
+deps: uv
+	$(UV) sync --frozen
+	npm ci --no-audit --no-fund
+
+# ---------------------------------------------------------------------------------------------------
+# Running the site
+
+setup: deps
+	$(RUN) khuyencong setup --demo
+	$(RUN) khuyencong collectstatic --noinput --verbosity 0
+
+run: setup
+	scripts/serve.sh
+
+# ---------------------------------------------------------------------------------------------------
+# Checks and tests
+
+check: uv
+	$(UV) sync --frozen --quiet
+	scripts/test.sh lint sqlite
+
+test-deps: uv
+	scripts/system-packages.sh chromium postgresql
+	$(UV) sync --frozen
+	npm ci --no-audit --no-fund
+
+test: export HYPOTHESIS_PROFILE = ci
+test: test-deps
+	scripts/test.sh lint sqlite postgres browser
+
+test-lint: uv
+	scripts/test.sh lint
+
+test-sqlite: uv
+	scripts/test.sh sqlite
+
+test-postgres: uv
+	scripts/system-packages.sh postgresql
+	scripts/test.sh postgres
+
+test-browser: uv
+	scripts/system-packages.sh chromium
+	npm ci --no-audit --no-fund
+	scripts/test.sh browser
+
+# ---------------------------------------------------------------------------------------------------
+# Benchmarks and translations
+
+bench: uv
+	$(UV) sync --frozen
+	scripts/system-packages.sh postgresql
+	scripts/with-pgcluster.sh BENCH_POSTGRES_URL $(RUN) python -m bench.search
+
+messages: uv
+	scripts/system-packages.sh gettext
+	$(RUN) khuyencong makemessages -l vi -l en --ignore=node_modules --ignore=.venv --ignore=var
+	$(RUN) khuyencong compilemessages --ignore=node_modules --ignore=.venv --ignore=var
+
+clean:
+	rm -rf node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+router = Router()
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    role: str
+    role_label: str
+    scope_units: list[int]
+    establishment: int | None
+
+
+@router.get("/me", response=MeOut, summary="Người dùng hiện tại và phạm vi")
+def me(request: HttpRequest) -> MeOut:
+    user = request.user
+    return MeOut(
+        username=user.username,
+        full_name=user.get_full_name(),
+        role=user.role,
+        role_label=str(user.get_role_display()),
+        scope_units=list(user.scope_units.values_list("id", flat=True)),
+        establishment=user.establishment_id,
+    )

@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from khuyencong.accounts.choices import Role
+from khuyencong.accounts.scope import can_manage_registry
+from khuyencong.core import audit
+from khuyencong.establishments import services
+from khuyencong.establishments.forms import EstablishmentFilterForm, EstablishmentForm, MergeForm
+from khuyencong.establishments.models import Establishment
+from khuyencong.establishments.selectors import EstablishmentFilters, establishment_get, establishment_list
+
+PAGE_SIZE = 25
+# Roles that work with the personal data of a record in their scope.
+SEES_PERSONAL_DATA = frozenset({Role.ADMIN, Role.OFFICER, Role.COMMUNE_OFFICER, Role.BUSINESS})
+
+
+def _filters(request: HttpRequest) -> tuple[EstablishmentFilterForm, EstablishmentFilters]:
+    form = EstablishmentFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        return form, EstablishmentFilters(
+            q=data["q"] or "",
+            commune=data["commune"].pk if data["commune"] else None,
+            sector=data["sector"] or "",
+            legal_form=data["legal_form"] or "",
+        )
+    return form, EstablishmentFilters()
+
+
+def _can_list(user: Any) -> bool:
+    return user.role not in {Role.PUBLIC, Role.COUNCIL_MEMBER} or user.is_superuser
+
+
+@login_required
+def establishment_list_view(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.BUSINESS and request.user.establishment_id:
+        return redirect("establishments:detail", pk=request.user.establishment_id)
+    if not _can_list(request.user):
+        raise PermissionDenied
+    form, filters = _filters(request)
+    page = Paginator(establishment_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_create": can_manage_registry(request.user) or request.user.role == Role.COMMUNE_OFFICER,
+    }
+    template = "establishments/partials/results.html" if request.htmx else "establishments/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def establishment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    establishment = establishment_get(user=request.user, pk=pk)
+    user = request.user
+    return render(
+        request,
+        "establishments/detail.html",
+        {
+            "est": establishment,
+            "history": audit.history(establishment)[:100],
+            "shows_personal_data": user.is_superuser or user.role in SEES_PERSONAL_DATA,
+            "can_edit": services.can_edit(user, establishment),
+            "can_merge": establishment.merged_into_id is None and can_manage_registry(user),
+            "merge_form": MergeForm(),
+            "merged_records": establishment.merged_records.all(),
+        },
+    )
+
+
+def _save(request: HttpRequest, form: EstablishmentForm, instance: Establishment | None) -> Establishment | None:
+    """Run the service and fold its errors back into the form; None when the form must be shown again."""
+    confirm = bool(form.cleaned_data.get("confirm_duplicate"))
+    try:
+        if instance is None:
+            return services.establishment_create(actor=request.user, data=form.service_data(), confirm_duplicate=confirm)
+        return services.establishment_update(
+            establishment=instance, actor=request.user, data=form.service_data(), confirm_duplicate=confirm
+        )
+    except services.DuplicateWarning as warning:
+        form.duplicates = warning.duplicates  # type: ignore[attr-defined]
+        form.add_error("confirm_duplicate", warning)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+    return None
+
+
+@login_required
+def establishment_create_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (can_manage_registry(user) or user.role == Role.COMMUNE_OFFICER):
+        raise PermissionDenied
+    form = EstablishmentForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, None)
+        if saved is not None:
+            messages.success(request, _("Đã thêm cơ sở “%(name)s”.") % {"name": saved.name})
+            return redirect(saved)
+    return render(request, "establishments/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def establishment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    establishment = establishment_get(user=request.user, pk=pk)
+    user = request.user
+    if not services.can_edit(user, establishment):
+        raise PermissionDenied
+    own = user.role == Role.BUSINESS
+    form = EstablishmentForm(request.POST or None, instance=establishment, user=None if own else user)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, establishment_get(user=user, pk=pk))
+        if saved is not None:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect(saved)
+    return render(request, "establishments/form.html", {"form": form, "est": establishment, "creating": False})
+
+
+@login_required
+@require_POST
+def establishment_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    source = establishment_get(user=request.user, pk=pk)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Hãy nhập mã hồ sơ giữ lại và lý do gộp."))
+        return redirect(source)
+    try:
+        target = establishment_get(user=request.user, pk=form.cleaned_data["target"])
+    except Http404:
+        messages.error(request, _("Không tìm thấy hồ sơ giữ lại số %(pk)s.") % {"pk": form.cleaned_data["target"]})
+        return redirect(source)
+    try:
+        services.establishment_merge(source=source, target=target, actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(source)
+    messages.success(request, _("Đã gộp “%(source)s” vào “%(target)s”.") % {"source": source.name, "target": target.name})
+    return redirect(target)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+EXPORT_COLUMNS = [
+    gettext_lazy("Mã hồ sơ"),
+    gettext_lazy("Tên cơ sở"),
+    gettext_lazy("Loại hình"),
+    gettext_lazy("Mã số thuế"),
+    gettext_lazy("Xã/phường"),
+    gettext_lazy("Địa chỉ"),
+    gettext_lazy("Ngành nghề"),
+    gettext_lazy("Số lao động"),
+]
+
+
+@login_required
+def establishment_export_view(request: HttpRequest) -> StreamingHttpResponse:
+    """The list as CSV: the same filters and the same scope as the page."""
+    if not _can_list(request.user):
+        raise PermissionDenied
+    _form, filters = _filters(request)
+    rows = establishment_list(user=request.user, filters=filters)
+    writer = csv.writer(_Echo())
+
+    def stream() -> Any:
+        yield "\ufeff"  # Excel opens UTF-8 CSV correctly only with a byte-order mark.
+        yield writer.writerow([str(label) for label in EXPORT_COLUMNS])
+        for est in rows.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [est.pk, est.name, est.get_legal_form_display(), est.tax_code, str(est.commune), est.address,
+                 est.get_sector_display(), est.workers]
+            )
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="co-so-cnnt-{stamp}.csv"'
+    return response

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from khuyencong.api.api import Page
+from khuyencong.geo.models import AdministrativeUnit
+
+router = Router()
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    generation: str
+    level: str
+    name: str
+    short_name: str
+    parent_id: int | None
+    valid_from: str | None
+    valid_to: str | None
+    latitude: float | None
+    longitude: float | None
+
+    @staticmethod
+    def resolve_valid_from(obj: Any) -> str | None:
+        return obj.valid_from.isoformat() if obj.valid_from else None
+
+    @staticmethod
+    def resolve_valid_to(obj: Any) -> str | None:
+        return obj.valid_to.isoformat() if obj.valid_to else None
+
+
+class UnitDetailOut(UnitOut):
+    successor_ids: list[int]
+    predecessor_ids: list[int]
+
+    @staticmethod
+    def resolve_successor_ids(obj: Any) -> list[int]:
+        return [u.pk for u in obj.successors.all()]
+
+    @staticmethod
+    def resolve_predecessor_ids(obj: Any) -> list[int]:
+        return [u.pk for u in obj.predecessors.all()]
+
+
+class UnitFilterIn(Schema):
+    q: str = ""
+    generation: str = ""
+    level: str = ""
+    parent: int | None = None
+
+
+@router.get("/units", response=list[UnitOut], summary="Đơn vị hành chính (trước và sau 01/07/2025)")
+@paginate(Page)
+def list_units(request: HttpRequest, filters: Query[UnitFilterIn]) -> Any:
+    qs = AdministrativeUnit.objects.all()
+    if filters.q.strip():
+        qs = qs.filter(search_key__matches=filters.q)
+    if filters.generation:
+        qs = qs.filter(generation=filters.generation)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.parent:
+        qs = qs.filter(parent_id=filters.parent)
+    return qs.order_by("generation", "level", "code")
+
+
+@router.get("/units/{pk}", response=UnitDetailOut, summary="Một đơn vị, với các đơn vị kế thừa và tiền thân")
+def get_unit(request: HttpRequest, pk: int) -> Any:
+    return get_object_or_404(AdministrativeUnit.objects.prefetch_related("successors", "predecessors"), pk=pk)
