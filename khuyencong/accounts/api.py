@@ -1,5 +1,4 @@
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: django-ninja reads these annotations at run time.
 from django.http import HttpRequest
 from ninja import Router, Schema
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.search_index import SearchKeyField
+from khuyencong.core.text import search_key
 from khuyencong.geo.choices import Generation, Level, PriorityKind
 
 
@@ -54,8 +56,20 @@ class AdministrativeUnit(models.Model):
             return f"{self.name}, {self.parent.short_name}"
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The key behind diacritics-free search; the loader writes it itself when it bulk-inserts.
+        self.search_key = search_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("geo:unit_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_current(self) -> bool:
+        return self.generation == Generation.CURRENT
 
     def is_valid_on(self, day: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
@@ -117,3 +131,32 @@ class PriorityClassification(models.Model):
     def clean(self) -> None:
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")})
+        if self.unit_id and self.kind and self.valid_from:
+            # Two records of one kind in force on the same day would make "is this commune
+            # difficult on that date?" depend on which one is read first.
+            clash = (
+                PriorityClassification.objects.filter(unit_id=self.unit_id, kind=self.kind)
+                .exclude(pk=self.pk)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+            )
+            if self.valid_to:
+                clash = clash.filter(valid_from__lte=self.valid_to)
+            other = clash.order_by("valid_from").first()
+            if other is not None:
+                raise ValidationError(
+                    _(
+                        "Đơn vị này đã có “%(kind)s” hiệu lực từ %(start)s%(end)s, trùng thời gian. "
+                        "Hãy kết thúc phân loại đó trước."
+                    )
+                    % {
+                        "kind": other.get_kind_display(),
+                        "start": other.valid_from.strftime("%d/%m/%Y"),
+                        "end": (_(" đến %(day)s") % {"day": other.valid_to.strftime("%d/%m/%Y")})
+                        if other.valid_to
+                        else "",
+                    },
+                    code="overlap",
+                )
+
+    def is_in_force_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
