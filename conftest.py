@@ -54,7 +54,9 @@ def geo(db):
     old_hop_thanh = unit("90003", "Xã Hợp Thành", "Hợp Thành", Level.COMMUNE, Generation.LEGACY, old_cao_loc)
     province = unit("20", "Tỉnh Lạng Sơn", "Lạng Sơn", Level.PROVINCE, Generation.CURRENT)
     tam_thanh = unit("90101", "Phường Tam Thanh", "Tam Thanh", Level.COMMUNE, Generation.CURRENT, province)
-    luong_van_tri = unit("90102", "Phường Lương Văn Tri", "Lương Văn Tri", Level.COMMUNE, Generation.CURRENT, province)
+    luong_van_tri = unit(
+        "90102", "Phường Lương Văn Tri", "Lương Văn Tri", Level.COMMUNE, Generation.CURRENT, province
+    )
     ba_son = unit("90103", "Xã Ba Sơn", "Ba Sơn", Level.COMMUNE, Generation.CURRENT, province)
     for old, new, default in [
         (old_tam_thanh, tam_thanh, True),

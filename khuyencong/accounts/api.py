@@ -1,6 +1,10 @@
 # No `from __future__ import annotations` here: django-ninja reads these annotations at run time.
+from typing import cast
+
 from django.http import HttpRequest
 from ninja import Router, Schema
+
+from khuyencong.accounts.models import User
 
 router = Router()
 
@@ -16,7 +20,7 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="Người dùng hiện tại và phạm vi")
 def me(request: HttpRequest) -> MeOut:
-    user = request.user
+    user = cast(User, request.user)
     return MeOut(
         username=user.username,
         full_name=user.get_full_name(),

@@ -27,8 +27,14 @@ class IdleTimeoutMiddleware:
             last = request.session.get(SESSION_KEY)
             if last is not None and now - float(last) > settings.KHUYENCONG_IDLE_TIMEOUT_SECONDS:
                 logout(request)
-                messages.info(request, _("Phiên làm việc đã hết hạn vì không thao tác. Vui lòng đăng nhập lại."))
-                if request.method != "GET" or request.headers.get("HX-Request") or request.path.startswith("/api/"):
+                messages.info(
+                    request, _("Phiên làm việc đã hết hạn vì không thao tác. Vui lòng đăng nhập lại.")
+                )
+                if (
+                    request.method != "GET"
+                    or request.headers.get("HX-Request")
+                    or request.path.startswith("/api/")
+                ):
                     # Scripts and API clients get the view's own answer for an anonymous caller (401/403).
                     return self.get_response(request)
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")

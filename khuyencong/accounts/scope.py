@@ -42,8 +42,10 @@ def place_filter(user: Any, field: str) -> Q:
 
 
 def can_manage_registry(user: Any) -> bool:
-    return getattr(user, "is_authenticated", False) and user.is_active and (
-        user.is_superuser or user.role in {Role.ADMIN, Role.OFFICER}
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_superuser or user.role in {Role.ADMIN, Role.OFFICER})
     )
 
 

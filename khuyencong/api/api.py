@@ -6,7 +6,6 @@ shape to read whether the problem was its input, its credentials or a record it 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,9 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import PaginationBase
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import Field
 
 from khuyencong.accounts.models import ApiToken
 
@@ -50,30 +47,6 @@ class ErrorBody(Schema):
     errors: list[ErrorItem] = []
 
 
-class Page(PaginationBase):
-    """?page=N&page_size=M → {items, count, page, pages}."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1)
-        page_size: int = Field(25, ge=1, le=200)
-
-    class Output(Schema):
-        items: list[Any]
-        count: int
-        page: int
-        pages: int
-
-    def paginate_queryset(self, queryset: Any, pagination: Input, request: HttpRequest, **params: Any) -> Any:
-        count = queryset.count()
-        start = (pagination.page - 1) * pagination.page_size
-        return {
-            "items": list(queryset[start : start + pagination.page_size]),
-            "count": count,
-            "page": pagination.page,
-            "pages": max(1, math.ceil(count / pagination.page_size)),
-        }
-
-
 api = NinjaAPI(
     title="Khuyến công API",
     version="1",
@@ -83,7 +56,9 @@ api = NinjaAPI(
 )
 
 
-def error(request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> HttpResponse:
+def error(
+    request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]] | None = None
+) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 

@@ -72,7 +72,8 @@ def record(
                 return None
         elif action == AuditAction.DELETE:
             changes = {
-                k: {"label": v["label"], "before": v["value"], "after": None} for k, v in snapshot(instance).items()
+                k: {"label": v["label"], "before": v["value"], "after": None}
+                for k, v in snapshot(instance).items()
             }
         else:
             changes = {}

@@ -26,29 +26,103 @@ DEFAULT_DEMO_PASSWORD = "khuyencong-demo-2025"
 
 # (short name of a current Lạng Sơn commune/ward, establishment fields)
 DEMO_ESTABLISHMENTS: list[tuple[str, dict[str, Any]]] = [
-    ("Tam Thanh", {"name": "Công ty TNHH thương mại Hưng Long", "legal_form": "small_enterprise",
-                   "sector": "chemicals_plastics", "workers": 60, "women_workers": 22, "ethnic_minority_workers": 35,
-                   "address": "Phường Tam Thanh, tỉnh Lạng Sơn", "products": "Sản phẩm nhựa dân dụng"}),
-    ("Đồng Đăng", {"name": "Hợp tác xã chế biến lâm sản Đồng Đăng", "legal_form": "cooperative",
-                   "sector": "forest_products", "workers": 28, "women_workers": 9, "ethnic_minority_workers": 20,
-                   "products": "Ván bóc, đũa gỗ"}),
-    ("Hữu Lũng", {"name": "Công ty cổ phần vật liệu xây dựng Hữu Lũng", "legal_form": "medium_enterprise",
-                  "sector": "building_materials", "workers": 120, "women_workers": 30, "ethnic_minority_workers": 70,
-                  "products": "Gạch không nung"}),
-    ("Lương Văn Tri", {"name": "Cơ sở cơ khí Phú Thịnh", "legal_form": "household_business",
-                       "sector": "mechanical", "workers": 8, "women_workers": 1, "ethnic_minority_workers": 5,
-                       "products": "Máy nghiền, máy sàng"}),
-    ("Bắc Sơn", {"name": "Hộ kinh doanh chế biến thực phẩm Hoa Sen", "legal_form": "household_business",
-                 "sector": "food_processing", "workers": 6, "women_workers": 5, "ethnic_minority_workers": 6,
-                 "products": "Bánh khảo, miến dong"}),
-    ("Chi Lăng", {"name": "Tổ hợp tác mây tre đan Quang Lang", "legal_form": "cooperative_group",
-                  "sector": "handicrafts", "workers": 25, "women_workers": 18, "ethnic_minority_workers": 25,
-                  "products": "Rổ, rá, làn mây tre"}),
-    ("Kỳ Lừa", {"name": "Công ty TNHH may mặc Kỳ Lừa", "legal_form": "small_enterprise", "sector": "textiles",
-                "workers": 85, "women_workers": 70, "ethnic_minority_workers": 40, "products": "Quần áo bảo hộ lao động"}),
-    ("Đông Kinh", {"name": "Doanh nghiệp tư nhân chế biến hồi Đông Kinh", "legal_form": "micro_enterprise",
-                   "sector": "forest_products", "workers": 9, "women_workers": 4, "ethnic_minority_workers": 6,
-                   "products": "Tinh dầu hồi, hoa hồi sấy"}),
+    (
+        "Tam Thanh",
+        {
+            "name": "Công ty TNHH thương mại Hưng Long",
+            "legal_form": "small_enterprise",
+            "sector": "chemicals_plastics",
+            "workers": 60,
+            "women_workers": 22,
+            "ethnic_minority_workers": 35,
+            "address": "Phường Tam Thanh, tỉnh Lạng Sơn",
+            "products": "Sản phẩm nhựa dân dụng",
+        },
+    ),
+    (
+        "Đồng Đăng",
+        {
+            "name": "Hợp tác xã chế biến lâm sản Đồng Đăng",
+            "legal_form": "cooperative",
+            "sector": "forest_products",
+            "workers": 28,
+            "women_workers": 9,
+            "ethnic_minority_workers": 20,
+            "products": "Ván bóc, đũa gỗ",
+        },
+    ),
+    (
+        "Hữu Lũng",
+        {
+            "name": "Công ty cổ phần vật liệu xây dựng Hữu Lũng",
+            "legal_form": "medium_enterprise",
+            "sector": "building_materials",
+            "workers": 120,
+            "women_workers": 30,
+            "ethnic_minority_workers": 70,
+            "products": "Gạch không nung",
+        },
+    ),
+    (
+        "Lương Văn Tri",
+        {
+            "name": "Cơ sở cơ khí Phú Thịnh",
+            "legal_form": "household_business",
+            "sector": "mechanical",
+            "workers": 8,
+            "women_workers": 1,
+            "ethnic_minority_workers": 5,
+            "products": "Máy nghiền, máy sàng",
+        },
+    ),
+    (
+        "Bắc Sơn",
+        {
+            "name": "Hộ kinh doanh chế biến thực phẩm Hoa Sen",
+            "legal_form": "household_business",
+            "sector": "food_processing",
+            "workers": 6,
+            "women_workers": 5,
+            "ethnic_minority_workers": 6,
+            "products": "Bánh khảo, miến dong",
+        },
+    ),
+    (
+        "Chi Lăng",
+        {
+            "name": "Tổ hợp tác mây tre đan Quang Lang",
+            "legal_form": "cooperative_group",
+            "sector": "handicrafts",
+            "workers": 25,
+            "women_workers": 18,
+            "ethnic_minority_workers": 25,
+            "products": "Rổ, rá, làn mây tre",
+        },
+    ),
+    (
+        "Kỳ Lừa",
+        {
+            "name": "Công ty TNHH may mặc Kỳ Lừa",
+            "legal_form": "small_enterprise",
+            "sector": "textiles",
+            "workers": 85,
+            "women_workers": 70,
+            "ethnic_minority_workers": 40,
+            "products": "Quần áo bảo hộ lao động",
+        },
+    ),
+    (
+        "Đông Kinh",
+        {
+            "name": "Doanh nghiệp tư nhân chế biến hồi Đông Kinh",
+            "legal_form": "micro_enterprise",
+            "sector": "forest_products",
+            "workers": 9,
+            "women_workers": 4,
+            "ethnic_minority_workers": 6,
+            "products": "Tinh dầu hồi, hoa hồi sấy",
+        },
+    ),
 ]
 
 DEMO_USERS: list[tuple[str, str, str, str]] = [
@@ -85,8 +159,13 @@ def load_demo(*, province: str = "20") -> DemoReport:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User.objects.create_user(
-                username=username, password=report.password, role=role, first_name=first, last_name=last,
-                is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
+                username=username,
+                password=report.password,
+                role=role,
+                first_name=first,
+                last_name=last,
+                is_staff=role == Role.ADMIN,
+                is_superuser=role == Role.ADMIN,
             )
             report.users_created += 1
         users[username] = user

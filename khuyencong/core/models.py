@@ -25,7 +25,11 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("hồ sơ"), max_length=300)
     action = models.CharField(_("thao tác"), max_length=20, choices=AuditAction.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("người thực hiện")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("người thực hiện"),
     )
     at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     # {field name: {"label": ..., "before": ..., "after": ...}}

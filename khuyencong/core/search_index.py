@@ -67,7 +67,9 @@ class Matches(Lookup):
         alias = connection.ops.quote_name(self.lhs.alias)
         fts = connection.ops.quote_name(f"{table}_fts")
         match = " ".join(f'"{token}"*' for token in self._tokens())
-        return f"{alias}.{connection.ops.quote_name(pk)} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [match]
+        return f"{alias}.{connection.ops.quote_name(pk)} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [
+            match
+        ]
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         if not self._tokens():
@@ -101,7 +103,11 @@ class CreateSearchIndex(Operation):
         return model._meta.db_table, model._meta.pk.column
 
     def database_forwards(
-        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
     ) -> None:
         table, pk = self._table(app_label, to_state.apps)
         col = self.column
@@ -128,7 +134,11 @@ class CreateSearchIndex(Operation):
             )
 
     def database_backwards(
-        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
     ) -> None:
         table, _pk = self._table(app_label, from_state.apps)
         vendor = schema_editor.connection.vendor

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from khuyencong.api.api import Page
+from khuyencong.api.paging import Page
 from khuyencong.establishments.selectors import EstablishmentFilters, establishment_get, establishment_list
 
 router = Router()

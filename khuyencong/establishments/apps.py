@@ -6,4 +6,3 @@ class EstablishmentsConfig(AppConfig):
     name = "khuyencong.establishments"
     label = "establishments"
     verbose_name = _("Cơ sở công nghiệp nông thôn")
-

@@ -14,7 +14,9 @@ class LegalForm(models.TextChoices):
 
 # Forms whose records name a person rather than an organisation: they may use a 12-digit personal
 # identification number as tax code, and that number is personal data.
-PERSONAL_TAX_CODE_FORMS = frozenset({LegalForm.HOUSEHOLD_BUSINESS, LegalForm.ARTISAN, LegalForm.COOPERATIVE_GROUP})
+PERSONAL_TAX_CODE_FORMS = frozenset(
+    {LegalForm.HOUSEHOLD_BUSINESS, LegalForm.ARTISAN, LegalForm.COOPERATIVE_GROUP}
+)
 
 
 class Sector(models.TextChoices):

@@ -53,9 +53,9 @@ class EstablishmentForm(forms.ModelForm):
             self.fields[name].error_messages["min_value"] = _("%(field)s không được là số âm.") % {
                 "field": self.fields[name].label
             }
-        self.fields["legal_form"].choices = LegalForm.choices
-        self.fields["sector"].choices = Sector.choices
-        self.fields["tax_code"].help_text = _("10 số (doanh nghiệp, HTX), 13 số (chi nhánh) hoặc 12 số (cá nhân)")
+        self.fields["tax_code"].help_text = _(
+            "10 số (doanh nghiệp, HTX), 13 số (chi nhánh) hoặc 12 số (cá nhân)"
+        )
 
     def validate_unique(self) -> None:
         # The service reports duplicates itself, naming the record already holding the tax code.
@@ -67,15 +67,21 @@ class EstablishmentForm(forms.ModelForm):
 
 class EstablishmentFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=200)
-    commune = forms.ModelChoiceField(queryset=AdministrativeUnit.objects.none(), label=_("Xã/phường"), required=False)
-    sector = forms.ChoiceField(label=_("Ngành nghề"), required=False)
-    legal_form = forms.ChoiceField(label=_("Loại hình"), required=False)
+    commune = forms.ModelChoiceField(
+        queryset=AdministrativeUnit.objects.none(), label=_("Xã/phường"), required=False
+    )
+    sector = forms.ChoiceField(
+        label=_("Ngành nghề"), required=False, choices=[("", _("Tất cả")), *Sector.choices]
+    )
+    legal_form = forms.ChoiceField(
+        label=_("Loại hình"), required=False, choices=[("", _("Tất cả")), *LegalForm.choices]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = commune_choices(province_code=settings.KHUYENCONG_PROVINCE)
-        self.fields["sector"].choices = [("", _("Tất cả"))] + list(Sector.choices)
-        self.fields["legal_form"].choices = [("", _("Tất cả"))] + list(LegalForm.choices)
+        commune = self.fields["commune"]
+        assert isinstance(commune, forms.ModelChoiceField)
+        commune.queryset = commune_choices(province_code=settings.KHUYENCONG_PROVINCE)
 
 
 class MergeForm(forms.Form):

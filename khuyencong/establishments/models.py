@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.search_index import SearchKeyField
@@ -47,7 +47,10 @@ class Establishment(models.Model):
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     commune = models.ForeignKey(
-        "geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="establishments", verbose_name=_("xã/phường")
+        "geo.AdministrativeUnit",
+        on_delete=models.PROTECT,
+        related_name="establishments",
+        verbose_name=_("xã/phường"),
     )
     sector = models.CharField(_("ngành nghề"), max_length=30, choices=Sector.choices)
     workers = models.PositiveIntegerField(_("số lao động"), default=0)
@@ -86,7 +89,9 @@ class Establishment(models.Model):
                 condition=Q(merged_into__isnull=True) & ~Q(tax_code=""),
                 name="estab_unique_active_tax_code",
             ),
-            models.CheckConstraint(condition=Q(women_workers__lte=F("workers")), name="estab_women_le_workers"),
+            models.CheckConstraint(
+                condition=Q(women_workers__lte=F("workers")), name="estab_women_le_workers"
+            ),
             models.CheckConstraint(
                 condition=Q(ethnic_minority_workers__lte=F("workers")), name="estab_minority_le_workers"
             ),
@@ -111,8 +116,10 @@ class Establishment(models.Model):
             else:
                 if len(self.tax_code) == 12 and self.legal_form not in PERSONAL_TAX_CODE_FORMS:
                     errors.setdefault("tax_code", []).append(
-                        _("Số định danh cá nhân 12 số chỉ dùng cho hộ kinh doanh, nghệ nhân hoặc tổ hợp tác; "
-                          "doanh nghiệp và hợp tác xã có mã số thuế 10 số.")
+                        gettext(
+                            "Số định danh cá nhân 12 số chỉ dùng cho hộ kinh doanh, nghệ nhân hoặc tổ hợp tác; "
+                            "doanh nghiệp và hợp tác xã có mã số thuế 10 số."
+                        )
                     )
         if self.phone:
             digits = re.sub(r"[\s.\-()]", "", self.phone)
@@ -120,27 +127,31 @@ class Establishment(models.Model):
                 digits = "0" + digits[3:]
             if not (digits.isdigit() and digits.startswith("0") and 10 <= len(digits) <= 11):
                 errors.setdefault("phone", []).append(
-                    _("Số điện thoại phải có 10–11 chữ số, bắt đầu bằng 0 hoặc +84.")
+                    gettext("Số điện thoại phải có 10–11 chữ số, bắt đầu bằng 0 hoặc +84.")
                 )
             else:
                 self.phone = digits
         if self.women_workers is not None and self.workers is not None and self.women_workers > self.workers:
-            errors.setdefault("women_workers", []).append(_("Số lao động nữ không được lớn hơn tổng số lao động."))
+            errors.setdefault("women_workers", []).append(
+                gettext("Số lao động nữ không được lớn hơn tổng số lao động.")
+            )
         if (
             self.ethnic_minority_workers is not None
             and self.workers is not None
             and self.ethnic_minority_workers > self.workers
         ):
             errors.setdefault("ethnic_minority_workers", []).append(
-                _("Số lao động dân tộc thiểu số không được lớn hơn tổng số lao động.")
+                gettext("Số lao động dân tộc thiểu số không được lớn hơn tổng số lao động.")
             )
         this_year = timezone.localdate().year
         if self.founded_year is not None and not 1900 <= self.founded_year <= this_year:
             errors.setdefault("founded_year", []).append(
-                _("Năm thành lập phải từ 1900 đến %(year)s.") % {"year": this_year}
+                gettext("Năm thành lập phải từ 1900 đến %(year)s.") % {"year": this_year}
             )
         if self.commune_id is not None and self.commune.level != Level.COMMUNE:
-            errors.setdefault("commune", []).append(_("Hãy chọn một xã, phường hoặc thị trấn, không phải cấp huyện/tỉnh."))
+            errors.setdefault("commune", []).append(
+                gettext("Hãy chọn một xã, phường hoặc thị trấn, không phải cấp huyện/tỉnh.")
+            )
         if errors:
             raise ValidationError(errors)
         self.search_key = search_key(self.name, self.tax_code, self.address, self.representative)

@@ -43,5 +43,6 @@ def establishment_list(*, user: Any, filters: EstablishmentFilters | None = None
 def establishment_get(*, user: Any, pk: int) -> Establishment:
     """Any record the user may see, merged ones included (their page points to the kept record)."""
     return get_object_or_404(
-        Establishment.objects.visible_to(user).select_related("commune", "commune__parent", "merged_into"), pk=pk
+        Establishment.objects.visible_to(user).select_related("commune", "commune__parent", "merged_into"),
+        pk=pk,
     )

@@ -77,12 +77,16 @@ def _check_duplicates(establishment: Establishment, *, confirm_duplicate: bool) 
         tax_code=establishment.tax_code,
         exclude_pk=establishment.pk,
     )
-    same_tax = [d for d in duplicates if d.establishment.tax_code == establishment.tax_code and establishment.tax_code]
+    same_tax = [
+        d for d in duplicates if d.establishment.tax_code == establishment.tax_code and establishment.tax_code
+    ]
     if same_tax:
         # One tax code, one active record: merge instead of saving a second.
         raise ValidationError(
             {
-                "tax_code": _("Mã số thuế %(code)s đã có ở hồ sơ “%(name)s”. Hãy mở hồ sơ đó hoặc gộp hai hồ sơ.")
+                "tax_code": _(
+                    "Mã số thuế %(code)s đã có ở hồ sơ “%(name)s”. Hãy mở hồ sơ đó hoặc gộp hai hồ sơ."
+                )
                 % {"code": establishment.tax_code, "name": same_tax[0].establishment.name}
             },
             code="duplicate_tax_code",
@@ -106,7 +110,9 @@ def _require_edit(actor: Any, unit_id: int | None) -> None:
 
 
 @transaction.atomic
-def establishment_create(*, actor: Any, data: dict[str, Any], confirm_duplicate: bool = False) -> Establishment:
+def establishment_create(
+    *, actor: Any, data: dict[str, Any], confirm_duplicate: bool = False
+) -> Establishment:
     establishment = Establishment(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     establishment.full_clean(validate_constraints=False)
     _require_edit(actor, establishment.commune_id)
@@ -126,8 +132,14 @@ def establishment_update(
     if not can_edit(actor, locked):
         raise PermissionDenied(_("Bạn không có quyền sửa hồ sơ này."))
     representative = actor.role == Role.BUSINESS
-    if representative and "tax_code" in data and tax_codes.normalise(data["tax_code"] or "") != locked.tax_code:
-        raise ValidationError({"tax_code": _("Đại diện cơ sở không tự đổi mã số thuế; hãy liên hệ Trung tâm.")})
+    if (
+        representative
+        and "tax_code" in data
+        and tax_codes.normalise(data["tax_code"] or "") != locked.tax_code
+    ):
+        raise ValidationError(
+            {"tax_code": _("Đại diện cơ sở không tự đổi mã số thuế; hãy liên hệ Trung tâm.")}
+        )
     before = audit.snapshot(locked)
     identity_before = (locked.name_key, locked.commune_id, locked.tax_code)
     for key, value in data.items():
@@ -145,7 +157,9 @@ def establishment_update(
 
 
 @transaction.atomic
-def establishment_merge(*, source: Establishment, target: Establishment, actor: Any, reason: str = "") -> Establishment:
+def establishment_merge(
+    *, source: Establishment, target: Establishment, actor: Any, reason: str = ""
+) -> Establishment:
     """Fold a duplicate into the record that stays. The duplicate is kept, marked merged, with its
     history; blank fields of the kept record are filled from it; its representatives move over."""
     if not can_manage_registry(actor):
@@ -153,7 +167,12 @@ def establishment_merge(*, source: Establishment, target: Establishment, actor: 
     if source.pk == target.pk:
         raise ValidationError({"target": _("Không thể gộp một hồ sơ vào chính nó.")})
     # Lock both rows in a fixed order so two opposite merges cannot interleave.
-    locked = {e.pk: e for e in Establishment.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
+    locked = {
+        e.pk: e
+        for e in Establishment.objects.select_for_update()
+        .filter(pk__in=[source.pk, target.pk])
+        .order_by("pk")
+    }
     source, target = locked[source.pk], locked[target.pk]
     if source.merged_into_id or target.merged_into_id:
         raise ValidationError({"target": _("Một trong hai hồ sơ đã được gộp trước đó.")})
@@ -179,9 +198,22 @@ def establishment_merge(*, source: Establishment, target: Establishment, actor: 
     target.save()
     source.representatives.update(establishment=target)
     note = reason or _("Gộp hồ sơ trùng")
-    audit.record(instance=source, action=AuditAction.MERGE, actor=actor, before=before_source, reason=note,
-                 changes=audit.diff(before_source, audit.snapshot(source)))
-    audit.record(instance=target, action=AuditAction.MERGE, actor=actor, reason=note,
-                 changes={"merged_from": {"label": _("gộp từ"), "before": None, "after": f"#{source.pk} {source.name}"},
-                          **audit.diff(before_target, audit.snapshot(target))})
+    audit.record(
+        instance=source,
+        action=AuditAction.MERGE,
+        actor=actor,
+        before=before_source,
+        reason=note,
+        changes=audit.diff(before_source, audit.snapshot(source)),
+    )
+    audit.record(
+        instance=target,
+        action=AuditAction.MERGE,
+        actor=actor,
+        reason=note,
+        changes={
+            "merged_from": {"label": _("gộp từ"), "before": None, "after": f"#{source.pk} {source.name}"},
+            **audit.diff(before_target, audit.snapshot(target)),
+        },
+    )
     return target

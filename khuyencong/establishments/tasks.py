@@ -22,7 +22,9 @@ def rebuild_search_keys(batch_size: int = 5000) -> int:
         batch = list(
             Establishment.objects.filter(pk__gt=last_pk)
             .order_by("pk")
-            .only("pk", "name", "tax_code", "address", "representative", "search_key", "name_key")[:batch_size]
+            .only("pk", "name", "tax_code", "address", "representative", "search_key", "name_key")[
+                :batch_size
+            ]
         )
         if not batch:
             return changed

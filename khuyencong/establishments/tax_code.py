@@ -19,8 +19,71 @@ from django.utils.translation import gettext as _
 _WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 # The 63 province codes of the General Statistics Office before the 2025 reform (CCCD prefixes).
 _PROVINCE_CODES = frozenset(
-    "01 02 04 06 08 10 11 12 14 15 17 19 20 22 24 25 26 27 30 31 33 34 35 36 37 38 40 42 44 45 46 48 49 "
-    "51 52 54 56 58 60 62 64 66 67 68 70 72 74 75 77 79 80 82 83 84 86 87 89 91 92 93 94 95 96".split()
+    [
+        "01",
+        "02",
+        "04",
+        "06",
+        "08",
+        "10",
+        "11",
+        "12",
+        "14",
+        "15",
+        "17",
+        "19",
+        "20",
+        "22",
+        "24",
+        "25",
+        "26",
+        "27",
+        "30",
+        "31",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "38",
+        "40",
+        "42",
+        "44",
+        "45",
+        "46",
+        "48",
+        "49",
+        "51",
+        "52",
+        "54",
+        "56",
+        "58",
+        "60",
+        "62",
+        "64",
+        "66",
+        "67",
+        "68",
+        "70",
+        "72",
+        "74",
+        "75",
+        "77",
+        "79",
+        "80",
+        "82",
+        "83",
+        "84",
+        "86",
+        "87",
+        "89",
+        "91",
+        "92",
+        "93",
+        "94",
+        "95",
+        "96",
+    ]
 )
 _SEPARATORS = re.compile(r"[\s.\-_/]")
 
@@ -43,18 +106,24 @@ def validate(raw: str) -> str:
     code = normalise(raw)
     digits = code.replace("-", "")
     if not digits.isdigit():
-        raise ValidationError(_("Mã số thuế chỉ gồm chữ số (và dấu '-' trước mã chi nhánh)."), code="tax_code_chars")
+        raise ValidationError(
+            _("Mã số thuế chỉ gồm chữ số (và dấu '-' trước mã chi nhánh)."), code="tax_code_chars"
+        )
     if len(digits) == 12:
         if digits[1:3] not in _PROVINCE_CODES or digits[0] != "0":
             raise ValidationError(
-                _("Mã số thuế 12 số (số định danh cá nhân) phải bắt đầu bằng mã tỉnh hợp lệ, %(prefix)s không phải.")
+                _(
+                    "Mã số thuế 12 số (số định danh cá nhân) phải bắt đầu bằng mã tỉnh hợp lệ, %(prefix)s không phải."
+                )
                 % {"prefix": digits[:3]},
                 code="tax_code_pid_province",
             )
         return digits
     if len(digits) not in (10, 13):
         raise ValidationError(
-            _("Mã số thuế phải có 10 số (doanh nghiệp), 13 số (chi nhánh) hoặc 12 số (cá nhân); đã nhập %(n)s số.")
+            _(
+                "Mã số thuế phải có 10 số (doanh nghiệp), 13 số (chi nhánh) hoặc 12 số (cá nhân); đã nhập %(n)s số."
+            )
             % {"n": len(digits)},
             code="tax_code_length",
         )

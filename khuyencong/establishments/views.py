@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts.choices import Role
 from khuyencong.accounts.scope import can_manage_registry
 from khuyencong.core import audit
+from khuyencong.core.http import AuthedRequest
 from khuyencong.establishments import services
 from khuyencong.establishments.forms import EstablishmentFilterForm, EstablishmentForm, MergeForm
 from khuyencong.establishments.models import Establishment
@@ -27,7 +28,7 @@ PAGE_SIZE = 25
 SEES_PERSONAL_DATA = frozenset({Role.ADMIN, Role.OFFICER, Role.COMMUNE_OFFICER, Role.BUSINESS})
 
 
-def _filters(request: HttpRequest) -> tuple[EstablishmentFilterForm, EstablishmentFilters]:
+def _filters(request: AuthedRequest) -> tuple[EstablishmentFilterForm, EstablishmentFilters]:
     form = EstablishmentFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -45,7 +46,7 @@ def _can_list(user: Any) -> bool:
 
 
 @login_required
-def establishment_list_view(request: HttpRequest) -> HttpResponse:
+def establishment_list_view(request: AuthedRequest) -> HttpResponse:
     if request.user.role == Role.BUSINESS and request.user.establishment_id:
         return redirect("establishments:detail", pk=request.user.establishment_id)
     if not _can_list(request.user):
@@ -67,7 +68,7 @@ def establishment_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def establishment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def establishment_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     establishment = establishment_get(user=request.user, pk=pk)
     user = request.user
     return render(
@@ -85,12 +86,16 @@ def establishment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, form: EstablishmentForm, instance: Establishment | None) -> Establishment | None:
+def _save(
+    request: AuthedRequest, form: EstablishmentForm, instance: Establishment | None
+) -> Establishment | None:
     """Run the service and fold its errors back into the form; None when the form must be shown again."""
     confirm = bool(form.cleaned_data.get("confirm_duplicate"))
     try:
         if instance is None:
-            return services.establishment_create(actor=request.user, data=form.service_data(), confirm_duplicate=confirm)
+            return services.establishment_create(
+                actor=request.user, data=form.service_data(), confirm_duplicate=confirm
+            )
         return services.establishment_update(
             establishment=instance, actor=request.user, data=form.service_data(), confirm_duplicate=confirm
         )
@@ -103,7 +108,7 @@ def _save(request: HttpRequest, form: EstablishmentForm, instance: Establishment
 
 
 @login_required
-def establishment_create_view(request: HttpRequest) -> HttpResponse:
+def establishment_create_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not (can_manage_registry(user) or user.role == Role.COMMUNE_OFFICER):
         raise PermissionDenied
@@ -117,7 +122,7 @@ def establishment_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def establishment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def establishment_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     establishment = establishment_get(user=request.user, pk=pk)
     user = request.user
     if not services.can_edit(user, establishment):
@@ -129,12 +134,14 @@ def establishment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect(saved)
-    return render(request, "establishments/form.html", {"form": form, "est": establishment, "creating": False})
+    return render(
+        request, "establishments/form.html", {"form": form, "est": establishment, "creating": False}
+    )
 
 
 @login_required
 @require_POST
-def establishment_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+def establishment_merge_view(request: AuthedRequest, pk: int) -> HttpResponse:
     source = establishment_get(user=request.user, pk=pk)
     form = MergeForm(request.POST)
     if not form.is_valid():
@@ -143,14 +150,20 @@ def establishment_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         target = establishment_get(user=request.user, pk=form.cleaned_data["target"])
     except Http404:
-        messages.error(request, _("Không tìm thấy hồ sơ giữ lại số %(pk)s.") % {"pk": form.cleaned_data["target"]})
+        messages.error(
+            request, _("Không tìm thấy hồ sơ giữ lại số %(pk)s.") % {"pk": form.cleaned_data["target"]}
+        )
         return redirect(source)
     try:
-        services.establishment_merge(source=source, target=target, actor=request.user, reason=form.cleaned_data["reason"])
+        services.establishment_merge(
+            source=source, target=target, actor=request.user, reason=form.cleaned_data["reason"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(source)
-    messages.success(request, _("Đã gộp “%(source)s” vào “%(target)s”.") % {"source": source.name, "target": target.name})
+    messages.success(
+        request, _("Đã gộp “%(source)s” vào “%(target)s”.") % {"source": source.name, "target": target.name}
+    )
     return redirect(target)
 
 
@@ -172,7 +185,7 @@ EXPORT_COLUMNS = [
 
 
 @login_required
-def establishment_export_view(request: HttpRequest) -> StreamingHttpResponse:
+def establishment_export_view(request: AuthedRequest) -> StreamingHttpResponse:
     """The list as CSV: the same filters and the same scope as the page."""
     if not _can_list(request.user):
         raise PermissionDenied
@@ -185,8 +198,16 @@ def establishment_export_view(request: HttpRequest) -> StreamingHttpResponse:
         yield writer.writerow([str(label) for label in EXPORT_COLUMNS])
         for est in rows.iterator(chunk_size=2000):
             yield writer.writerow(
-                [est.pk, est.name, est.get_legal_form_display(), est.tax_code, str(est.commune), est.address,
-                 est.get_sector_display(), est.workers]
+                [
+                    est.pk,
+                    est.name,
+                    est.get_legal_form_display(),
+                    est.tax_code,
+                    str(est.commune),
+                    est.address,
+                    est.get_sector_display(),
+                    est.workers,
+                ]
             )
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")

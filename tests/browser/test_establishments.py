@@ -5,7 +5,9 @@ from __future__ import annotations
 from conftest import PASSWORD
 
 
-def test_an_officer_finds_hung_long_without_diacritics_and_opens_it(live_server, page, officer, hung_long, ba_son_coop):
+def test_an_officer_finds_hung_long_without_diacritics_and_opens_it(
+    live_server, page, officer, hung_long, ba_son_coop
+):
     page.goto(live_server.url + "/co-so/")
     # not signed in yet: sent to the sign-in page, then back
     assert "/tai-khoan/dang-nhap/" in page.url

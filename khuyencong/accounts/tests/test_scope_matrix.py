@@ -37,7 +37,9 @@ def test_detail_answers_200_inside_and_404_outside_the_scope(as_role, hung_long,
 
 
 @pytest.mark.parametrize("as_role", MATRIX, indirect=True)
-def test_the_edit_page_is_open_only_to_roles_that_may_edit_and_hides_what_is_out_of_scope(as_role, hung_long, ba_son_coop):
+def test_the_edit_page_is_open_only_to_roles_that_may_edit_and_hides_what_is_out_of_scope(
+    as_role, hung_long, ba_son_coop
+):
     role, client = as_role
     inside, other, edit = _expect(role)
     for est, visible in ((hung_long, inside), (ba_son_coop, other)):
@@ -51,8 +53,15 @@ def test_a_post_outside_the_scope_changes_nothing(as_role, ba_son_coop):
     _inside, other, edit = _expect(role)
     response = client.post(
         reverse("establishments:edit", args=[ba_son_coop.pk]),
-        {"name": "Đổi tên trái phép", "legal_form": "cooperative", "commune": ba_son_coop.commune_id,
-         "sector": "forest_products", "workers": 12, "women_workers": 0, "ethnic_minority_workers": 0},
+        {
+            "name": "Đổi tên trái phép",
+            "legal_form": "cooperative",
+            "commune": ba_son_coop.commune_id,
+            "sector": "forest_products",
+            "workers": 12,
+            "women_workers": 0,
+            "ethnic_minority_workers": 0,
+        },
     )
     ba_son_coop.refresh_from_db()
     if other and edit:
@@ -95,7 +104,9 @@ def test_the_api_obeys_the_same_scope(as_role, hung_long, ba_son_coop):
     assert client.get(f"/api/v1/establishments/{hung_long.pk}").status_code == (200 if inside else 404)
 
 
-def test_a_commune_officer_sees_records_in_the_old_units_their_commune_came_from(client, commune_officer, geo):
+def test_a_commune_officer_sees_records_in_the_old_units_their_commune_came_from(
+    client, commune_officer, geo
+):
     in_old_part = Establishment.objects.create(
         name="Cơ sở cũ Vĩnh Trại", legal_form="household_business", commune=geo.old_vinh_trai, sector="other"
     )

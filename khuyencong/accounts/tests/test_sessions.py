@@ -37,7 +37,9 @@ def test_activity_inside_the_timeout_keeps_the_session(client, officer):
     session = client.session
     session[SESSION_KEY] = time.time() - settings.KHUYENCONG_IDLE_TIMEOUT_SECONDS + 30
     session.save()
-    assert client.post(reverse("accounts:keepalive")).json() == {"remaining": settings.KHUYENCONG_IDLE_TIMEOUT_SECONDS}
+    assert client.post(reverse("accounts:keepalive")).json() == {
+        "remaining": settings.KHUYENCONG_IDLE_TIMEOUT_SECONDS
+    }
     assert client.session[SESSION_KEY] > time.time() - 5
     assert client.get(reverse("core:home")).status_code == 200
 

@@ -6,9 +6,12 @@ from khuyencong.accounts.models import ApiToken
 def test_the_openapi_document_lists_the_endpoints(client):
     doc = client.get("/api/v1/openapi.json").json()
     assert doc["info"]["version"] == "1"
-    assert {"/api/v1/establishments", "/api/v1/establishments/{pk}", "/api/v1/accounts/me", "/api/v1/geo/units"} <= set(
-        doc["paths"]
-    )
+    assert {
+        "/api/v1/establishments",
+        "/api/v1/establishments/{pk}",
+        "/api/v1/accounts/me",
+        "/api/v1/geo/units",
+    } <= set(doc["paths"])
 
 
 def test_a_request_without_credentials_gets_the_common_error_body(client):

@@ -27,7 +27,9 @@ def test_integers_are_checked_for_form_and_minimum():
     with pytest.raises(SettingError, match="số nguyên"):
         env_int("PORT", 8000, environ={"PORT": "80a"})
     with pytest.raises(SettingError, match="lớn hơn hoặc bằng 1"):
-        env_int("KHUYENCONG_IDLE_TIMEOUT_MINUTES", 30, minimum=1, environ={"KHUYENCONG_IDLE_TIMEOUT_MINUTES": "0"})
+        env_int(
+            "KHUYENCONG_IDLE_TIMEOUT_MINUTES", 30, minimum=1, environ={"KHUYENCONG_IDLE_TIMEOUT_MINUTES": "0"}
+        )
 
 
 def test_allowed_hosts_is_a_comma_list_without_empty_items():

@@ -33,7 +33,12 @@ def test_folding_is_idempotent_and_ascii_for_vietnamese_letters(text):
     assert fold(once) == once
 
 
-@given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ ", max_size=40))
+@given(
+    st.text(
+        alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ ",
+        max_size=40,
+    )
+)
 def test_the_search_key_of_vietnamese_text_is_plain_ascii(text):
     key = search_key(text)
     assert key.isascii()

@@ -14,7 +14,16 @@ def _search(user, q):
 
 @pytest.mark.parametrize(
     "query",
-    ["hung long", "HƯNG LONG", "Hưng Long", "cty tnhh hung long", "tnhh tm hung", "hung lo", "0100109106", "01001"],
+    [
+        "hung long",
+        "HƯNG LONG",
+        "Hưng Long",
+        "cty tnhh hung long",
+        "tnhh tm hung",
+        "hung lo",
+        "0100109106",
+        "01001",
+    ],
 )
 def test_it_finds_hung_long_however_the_query_is_typed(officer, hung_long, ba_son_coop, query):
     assert _search(officer, query) == [hung_long]
@@ -50,14 +59,33 @@ def test_search_respects_scope(outsider, hung_long, ba_son_coop):
     assert _search(outsider, "ba son") == [ba_son_coop]
 
 
-WORDS = ["Hưng", "Long", "Phú", "Thịnh", "Đồng", "Đăng", "Mây", "Tre", "Lâm", "Sản", "Bắc", "Sơn", "Chi", "Lăng"]
+WORDS = [
+    "Hưng",
+    "Long",
+    "Phú",
+    "Thịnh",
+    "Đồng",
+    "Đăng",
+    "Mây",
+    "Tre",
+    "Lâm",
+    "Sản",
+    "Bắc",
+    "Sơn",
+    "Chi",
+    "Lăng",
+]
 
 
 @settings(max_examples=20)
 @given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=4))
 def test_any_name_is_found_by_its_unaccented_lowercase_words(officer, geo, words):
-    est = Establishment(name="Cơ sở " + " ".join(words), legal_form="household_business", commune=geo.tam_thanh,
-                        sector="other")
+    est = Establishment(
+        name="Cơ sở " + " ".join(words),
+        legal_form="household_business",
+        commune=geo.tam_thanh,
+        sector="other",
+    )
     est.full_clean()
     est.save()
     try:

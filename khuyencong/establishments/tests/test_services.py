@@ -56,8 +56,15 @@ def test_more_women_than_workers_is_refused(officer, geo):
 
 def test_the_form_names_a_negative_worker_count_and_an_unknown_commune(officer, geo):
     form = EstablishmentForm(
-        data={"name": "Cơ sở A", "legal_form": "household_business", "sector": "other", "workers": "-3",
-              "women_workers": "0", "ethnic_minority_workers": "0", "commune": "999999"},
+        data={
+            "name": "Cơ sở A",
+            "legal_form": "household_business",
+            "sector": "other",
+            "workers": "-3",
+            "women_workers": "0",
+            "ethnic_minority_workers": "0",
+            "commune": "999999",
+        },
         user=officer,
     )
     assert not form.is_valid()
@@ -73,7 +80,9 @@ def test_a_district_is_not_accepted_as_the_commune(officer, geo):
 
 def test_a_second_record_with_the_same_tax_code_is_refused_naming_the_first(officer, geo, hung_long):
     with pytest.raises(ValidationError) as caught:
-        services.establishment_create(actor=officer, data=_data(geo, legal_form="small_enterprise", tax_code="0100109106"))
+        services.establishment_create(
+            actor=officer, data=_data(geo, legal_form="small_enterprise", tax_code="0100109106")
+        )
     assert hung_long.name in caught.value.message_dict["tax_code"][0]
     assert Establishment.objects.count() == 1
 
@@ -96,7 +105,9 @@ def test_the_same_name_in_another_commune_is_not_a_duplicate(officer, geo, hung_
 
 
 def test_an_update_records_before_and_after(officer, hung_long):
-    services.establishment_update(establishment=hung_long, actor=officer, data={"workers": 50, "women_workers": 25})
+    services.establishment_update(
+        establishment=hung_long, actor=officer, data={"workers": 50, "women_workers": 25}
+    )
     entry = history(hung_long).first()
     assert entry.action == AuditAction.UPDATE
     assert entry.changes["workers"] == {"label": "số lao động", "before": 45, "after": 50}
@@ -110,33 +121,50 @@ def test_an_update_that_changes_nothing_writes_no_history(officer, hung_long):
 
 def test_a_commune_officer_cannot_move_a_record_out_of_their_communes(commune_officer, geo, hung_long):
     with pytest.raises(PermissionDenied):
-        services.establishment_update(establishment=hung_long, actor=commune_officer, data={"commune": geo.ba_son})
+        services.establishment_update(
+            establishment=hung_long, actor=commune_officer, data={"commune": geo.ba_son}
+        )
     hung_long.refresh_from_db()
     assert hung_long.commune == geo.tam_thanh
 
 
 def test_a_representative_cannot_change_their_tax_code(business_rep, hung_long):
     with pytest.raises(ValidationError):
-        services.establishment_update(establishment=hung_long, actor=business_rep, data={"tax_code": "0100112437"})
+        services.establishment_update(
+            establishment=hung_long, actor=business_rep, data={"tax_code": "0100112437"}
+        )
     services.establishment_update(establishment=hung_long, actor=business_rep, data={"phone": "0987654321"})
     hung_long.refresh_from_db()
     assert hung_long.phone == "0987654321"
 
 
-def test_merging_keeps_both_histories_fills_blanks_and_moves_the_representative(officer, geo, hung_long, business_rep):
+def test_merging_keeps_both_histories_fills_blanks_and_moves_the_representative(
+    officer, geo, hung_long, business_rep
+):
     duplicate = services.establishment_create(
         actor=officer,
-        data=_data(geo, name="Cty TNHH TM Hưng Long", legal_form="small_enterprise", address="", products="",
-                   workers=60, women_workers=10),
+        data=_data(
+            geo,
+            name="Cty TNHH TM Hưng Long",
+            legal_form="small_enterprise",
+            address="",
+            products="",
+            workers=60,
+            women_workers=10,
+        ),
         confirm_duplicate=True,
     )
-    hung_long_blank = services.establishment_update(establishment=hung_long, actor=officer, data={"products": ""})
+    hung_long_blank = services.establishment_update(
+        establishment=hung_long, actor=officer, data={"products": ""}
+    )
     business_rep.establishment = duplicate
     business_rep.save()
     duplicate.products = "Tấm lợp nhựa"
     duplicate.save()
 
-    kept = services.establishment_merge(source=duplicate, target=hung_long_blank, actor=officer, reason="Trùng tên")
+    kept = services.establishment_merge(
+        source=duplicate, target=hung_long_blank, actor=officer, reason="Trùng tên"
+    )
 
     duplicate.refresh_from_db()
     business_rep.refresh_from_db()

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from khuyencong.accounts.choices import Role
 from khuyencong.core.demo import DEMO_USERS, load_demo
 
 
@@ -16,6 +17,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Dữ liệu mẫu: {report.users_created} người dùng mới, {report.establishments_created} cơ sở mới."
         )
-        self.stdout.write("Tài khoản mẫu (mật khẩu: %s):" % report.password)
+        self.stdout.write(f"Tài khoản mẫu (mật khẩu: {report.password}):")
         for username, role, _first, _last in DEMO_USERS:
-            self.stdout.write(f"  {username:<10} {role.label}")
+            self.stdout.write(f"  {username:<10} {Role(role).label}")
