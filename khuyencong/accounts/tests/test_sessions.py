@@ -74,3 +74,17 @@ def test_production_settings_hash_passwords_with_argon2():
     import khuyencong.settings as production
 
     assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_the_audit_log_cannot_be_edited_in_the_admin(client, administrator):
+    from khuyencong.core.admin import AuditEntryAdmin
+    from khuyencong.core.models import AuditEntry
+
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    assert client.get("/quan-tri/core/auditentry/").status_code == 200
+    assert client.get("/quan-tri/core/auditentry/add/").status_code == 403
+    admin_view = AuditEntryAdmin(AuditEntry, None)
+    assert not admin_view.has_change_permission(None)
+    assert not admin_view.has_delete_permission(None)
