@@ -23,11 +23,12 @@ PASSWORD = "mat-khau-thu-nghiem-2025"
 
 @pytest.fixture
 def geo(db):
-    """A hand-built slice of Lạng Sơn, old and new, with the 2025 successor links.
+    """A small hand-built geography with real Lạng Sơn names but an invented arrangement.
 
     Old: Thành phố Lạng Sơn > Phường Tam Thanh, Phường Vĩnh Trại; Huyện Cao Lộc > Xã Hợp Thành.
-    New: Phường Tam Thanh (from Tam Thanh + part of Vĩnh Trại), Phường Lương Văn Tri (from Vĩnh Trại),
-    Xã Ba Sơn (stand-in, from Hợp Thành). Codes are illustrative, not the statistics codes.
+    New: Phường Tam Thanh, Phường Lương Văn Tri, Xã Ba Sơn. The links (Vĩnh Trại divided between Lương
+    Văn Tri and Tam Thanh) and the codes are made up to exercise a divided commune; the real 2025
+    links are loaded from the packages and checked in khuyencong/geo/tests/test_lookups.py.
     """
     from khuyencong.geo.models import AdministrativeUnit, UnitSuccession
 

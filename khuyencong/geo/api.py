@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from khuyencong.api.api import Page
+from khuyencong.api.paging import Page
 from khuyencong.geo.models import AdministrativeUnit
 
 router = Router()

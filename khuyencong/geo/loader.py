@@ -79,7 +79,9 @@ class LoadSummary:
             (Generation.CURRENT, Level.PROVINCE): _("Tỉnh (từ 01/07/2025)"),
             (Generation.CURRENT, Level.COMMUNE): _("Xã/phường (từ 01/07/2025)"),
         }
-        template = _("%(label)s: %(total)d (tạo mới %(created)d, cập nhật %(updated)d, không đổi %(unchanged)d)")
+        template = _(
+            "%(label)s: %(total)d (tạo mới %(created)d, cập nhật %(updated)d, không đổi %(unchanged)d)"
+        )
         lines = [
             template
             % {
@@ -110,7 +112,9 @@ def normalise_province(value: str) -> str:
         return ALL
     if raw.isdigit() and 1 <= int(raw) <= 99:
         return f"{int(raw):02d}"
-    raise GeographyLoadError(_("“%(value)s” không phải mã tỉnh (2 chữ số, vd. 20) hay “all”.") % {"value": value})
+    raise GeographyLoadError(
+        _("“%(value)s” không phải mã tỉnh (2 chữ số, vd. 20) hay “all”.") % {"value": value}
+    )
 
 
 def _scope(province: str, geography: Geography) -> str | None:
@@ -165,7 +169,9 @@ def _load_units(records: list[UnitRecord], whole_country: bool, summary: LoadSum
             unit = existing.get(record.key)
             if unit is None:
                 to_create.append(
-                    AdministrativeUnit(generation=record.generation, level=record.level, code=record.code, **desired)
+                    AdministrativeUnit(
+                        generation=record.generation, level=record.level, code=record.code, **desired
+                    )
                 )
                 counts.created += 1
                 continue
@@ -187,7 +193,11 @@ def _load_units(records: list[UnitRecord], whole_country: bool, summary: LoadSum
 
 
 def _load_links(
-    geography: Geography, scope: str | None, ids: dict[UnitKey, int], loaded: Iterable[UnitRecord], summary: LoadSummary
+    geography: Geography,
+    scope: str | None,
+    ids: dict[UnitKey, int],
+    loaded: Iterable[UnitRecord],
+    summary: LoadSummary,
 ) -> None:
     warnings = list(summary.warnings)
     predecessor_ids = {ids[r.key] for r in loaded if r.generation == Generation.LEGACY}
@@ -219,18 +229,18 @@ def _load_links(
     demote: list[UnitSuccession] = []
     promote: list[UnitSuccession] = []
     to_delete: list[int] = []
-    for pair, link in existing.items():
-        if link.predecessor_id not in predecessor_ids:
+    for pair, row in existing.items():
+        if row.predecessor_id not in predecessor_ids:
             continue
         if pair not in desired:
-            to_delete.append(link.pk)
+            to_delete.append(row.pk)
             continue
         is_default = desired[pair]
-        if link.is_default == is_default and link.effective == REFORM_DATE:
+        if row.is_default == is_default and row.effective == REFORM_DATE:
             summary.links.unchanged += 1
             continue
-        link.is_default, link.effective = is_default, REFORM_DATE
-        (promote if is_default else demote).append(link)
+        row.is_default, row.effective = is_default, REFORM_DATE
+        (promote if is_default else demote).append(row)
         summary.links.updated += 1
     to_create = [
         UnitSuccession(predecessor_id=pred, successor_id=succ, is_default=is_default, effective=REFORM_DATE)

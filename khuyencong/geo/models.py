@@ -22,7 +22,12 @@ class AdministrativeUnit(models.Model):
     short_name = models.CharField(_("tên ngắn"), max_length=120)
     division_type = models.CharField(_("loại đơn vị"), max_length=40, blank=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("trực thuộc")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("trực thuộc"),
     )
     # A blank start means "not known": the legacy data is a snapshot of 30/6/2025, not a history.
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
@@ -30,7 +35,7 @@ class AdministrativeUnit(models.Model):
     latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
     search_key = SearchKeyField(max_length=300)
-    successors = models.ManyToManyField(
+    successors: models.ManyToManyField[AdministrativeUnit, UnitSuccession] = models.ManyToManyField(
         "self",
         through="UnitSuccession",
         through_fields=("predecessor", "successor"),
@@ -46,14 +51,17 @@ class AdministrativeUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["generation", "level", "code"], name="geo_unit_unique_code"),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="geo_unit_valid_range",
             ),
         ]
 
     def __str__(self) -> str:
-        if self.parent_id and self.level == Level.COMMUNE and self.generation == Generation.LEGACY:
-            return f"{self.name}, {self.parent.short_name}"
+        parent = self.parent if self.parent_id else None
+        if parent is not None and self.level == Level.COMMUNE and self.generation == Generation.LEGACY:
+            return f"{self.name}, {parent.short_name}"
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
@@ -72,17 +80,25 @@ class AdministrativeUnit(models.Model):
         return self.generation == Generation.CURRENT
 
     def is_valid_on(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 class UnitSuccession(models.Model):
     """old → new. A divided old commune has several successors; one of them is the default."""
 
     predecessor = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, related_name="succession_links", verbose_name=_("đơn vị cũ")
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="succession_links",
+        verbose_name=_("đơn vị cũ"),
     )
     successor = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, related_name="predecessor_links", verbose_name=_("đơn vị mới")
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="predecessor_links",
+        verbose_name=_("đơn vị mới"),
     )
     is_default = models.BooleanField(_("kế thừa chính"), default=False)
     effective = models.DateField(_("ngày hiệu lực"))

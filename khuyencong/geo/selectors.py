@@ -20,16 +20,22 @@ def expand_units(unit_ids: Iterable[int]) -> frozenset[int]:
     while frontier:
         ids |= frontier
         children = set(AdministrativeUnit.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-        older = set(UnitSuccession.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True))
+        older = set(
+            UnitSuccession.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True)
+        )
         frontier = (children | older) - ids
     return frozenset(ids)
 
 
-def commune_choices(*, province_code: str | None = None, generation: str = Generation.CURRENT) -> QuerySet[AdministrativeUnit]:
+def commune_choices(
+    *, province_code: str | None = None, generation: str = Generation.CURRENT
+) -> QuerySet[AdministrativeUnit]:
     qs = AdministrativeUnit.objects.filter(level=Level.COMMUNE, generation=generation)
     if province_code and province_code != "all":
-        qs = qs.filter(parent__code=province_code) if generation == Generation.CURRENT else qs.filter(
-            parent__parent__code=province_code
+        qs = (
+            qs.filter(parent__code=province_code)
+            if generation == Generation.CURRENT
+            else qs.filter(parent__parent__code=province_code)
         )
     return qs.select_related("parent").order_by("short_name", "code")
 
@@ -37,6 +43,16 @@ def commune_choices(*, province_code: str | None = None, generation: str = Gener
 def unit_counts() -> dict[str, int]:
     rows = AdministrativeUnit.objects.values("generation", "level").annotate(n=Count("id"))
     return {f"{row['generation']}:{row['level']}": row["n"] for row in rows}
+
+
+def _level_rank(field: str) -> Case:
+    """Province, district, commune: the order levels are read in (their codes sort alphabetically)."""
+    return Case(
+        When(**{field: Level.PROVINCE}, then=Value(0)),
+        When(**{field: Level.DISTRICT}, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
 
 
 # --- old ↔ new ------------------------------------------------------------------------------------
@@ -62,7 +78,9 @@ def default_successor(old_unit: AdministrativeUnit) -> AdministrativeUnit | None
     if old_unit.generation == Generation.CURRENT:
         return old_unit
     link = (
-        UnitSuccession.objects.filter(predecessor=old_unit, is_default=True).select_related("successor__parent").first()
+        UnitSuccession.objects.filter(predecessor=old_unit, is_default=True)
+        .select_related("successor__parent")
+        .first()
     )
     return link.successor if link else None
 
@@ -84,7 +102,7 @@ def successor_links(unit: AdministrativeUnit) -> QuerySet[UnitSuccession]:
     return (
         UnitSuccession.objects.filter(predecessor=unit)
         .select_related("successor__parent")
-        .order_by("-is_default", "successor__level", "successor__name")
+        .order_by("-is_default", _level_rank("successor__level"), "successor__code")
     )
 
 
@@ -94,7 +112,7 @@ def predecessor_links(unit: AdministrativeUnit) -> QuerySet[UnitSuccession]:
         UnitSuccession.objects.filter(successor=unit)
         .select_related("predecessor__parent")
         .annotate(shares=Count("predecessor__succession_links"))
-        .order_by("predecessor__level", "predecessor__parent__name", "predecessor__name")
+        .order_by(_level_rank("predecessor__level"), "predecessor__parent__code", "predecessor__code")
     )
 
 
@@ -115,7 +133,9 @@ def unit_list(*, filters: UnitFilters) -> QuerySet[AdministrativeUnit]:
     if query:
         if query.isdigit():
             # Statistics codes lose their leading zeros in spreadsheets: 5974 finds 05974.
-            qs = qs.filter(Q(code=query) | Q(code=query.zfill(5)) | Q(code=query.zfill(3)) | Q(code=query.zfill(2)))
+            qs = qs.filter(
+                Q(code=query) | Q(code=query.zfill(5)) | Q(code=query.zfill(3)) | Q(code=query.zfill(2))
+            )
         else:
             qs = qs.filter(search_key__matches=query)
     if filters.generation:
@@ -126,18 +146,13 @@ def unit_list(*, filters: UnitFilters) -> QuerySet[AdministrativeUnit]:
         qs = qs.filter(
             Q(pk=filters.province) | Q(parent_id=filters.province) | Q(parent__parent_id=filters.province)
         )
-    level_rank = Case(
-        When(level=Level.PROVINCE, then=Value(0)),
-        When(level=Level.DISTRICT, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
     # Current units first: they are what officers pick today; the old ones are history.
-    return qs.order_by("generation", level_rank, "name", "code")
+    return qs.order_by("generation", _level_rank("level"), "code")
 
 
 def province_choices() -> QuerySet[AdministrativeUnit]:
-    return AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("-generation", "short_name")
+    # Statistics codes follow the official order of the lists (north to south).
+    return AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("generation", "code")
 
 
 def unit_get(*, pk: int) -> AdministrativeUnit:
@@ -149,7 +164,7 @@ def unit_get(*, pk: int) -> AdministrativeUnit:
 
 
 def children_of(unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
-    return unit.children.order_by("division_type", "name")
+    return unit.children.order_by("code")
 
 
 # --- priority classifications ---------------------------------------------------------------------

@@ -14,11 +14,14 @@ Nothing here touches the database; `loader` turns these records into rows.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import sqlite3
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -107,11 +110,12 @@ def _folded_key(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", fold(text))
 
 
-def _data_dirs() -> tuple[Path, Path]:
-    import vietnam_provinces
-    import vietnamadminunits
-
-    return Path(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH), Path(vietnamadminunits.__file__).parent / "data"
+def _package_dir(name: str) -> Path:
+    # Located without importing: importing vietnamadminunits loads its whole address parser.
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(name)
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def _match_wards(
@@ -122,34 +126,44 @@ def _match_wards(
     Exact name first; then the name without diacritics where that is unambiguous (tone marks are
     placed differently, "Hoà"/"Hòa"); the code only as a last resort, since the codes disagree.
     """
-    remaining = list(rows)
     matched: dict[int, dict[str, Any]] = {}
-    for key_of in (_name_key, _folded_key):
+    used: set[int] = set()  # ids of rows already paired
+    keys: list[Callable[[dict[str, Any]], str]] = [
+        lambda r: _name_key(r["ward"]),
+        lambda r: _folded_key(r["ward"]),
+        lambda r: str(int(r["wardCode"])),
+    ]
+    ward_keys: list[Callable[[dict[str, Any]], str]] = [
+        lambda w: _name_key(w["name"]),
+        lambda w: _folded_key(w["name"]),
+        lambda w: str(w["code"]),
+    ]
+    for row_key, ward_key in zip(keys, ward_keys, strict=True):
+        index: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            if id(row) not in used:
+                index[row_key(row)].append(row)
         for ward in wards:
             if ward["code"] in matched:
                 continue
-            candidates = [r for r in remaining if key_of(r["ward"]) == key_of(ward["name"])]
+            candidates = [r for r in index.get(ward_key(ward), []) if id(r) not in used]
             if len(candidates) == 1:
                 matched[ward["code"]] = candidates[0]
-                remaining.remove(candidates[0])
-    for ward in wards:
-        if ward["code"] in matched:
-            continue
-        candidates = [r for r in remaining if int(r["wardCode"]) == ward["code"]]
-        if len(candidates) == 1:
-            matched[ward["code"]] = candidates[0]
-            remaining.remove(candidates[0])
-    return matched, remaining
+                used.add(id(candidates[0]))
+    return matched, [r for r in rows if id(r) not in used]
 
 
 @lru_cache(maxsize=1)
 def read_geography() -> Geography:
     """The whole country, old and new, with the succession links. Package data never changes at
     run time, so it is read once per process."""
-    nested_path, adminunits_dir = _data_dirs()
+    nested_path = _package_dir("vietnam_provinces") / "data" / "nested-divisions.json"
+    adminunits_dir = _package_dir("vietnamadminunits") / "data"
     register: list[dict[str, Any]] = json.loads(nested_path.read_text(encoding="utf-8"))
-    converter: dict[str, Any] = json.loads((adminunits_dir / "converter_2025.json").read_text(encoding="utf-8"))
-    with sqlite3.connect(f"file:{adminunits_dir / 'dataset.db'}?mode=ro", uri=True) as conn:
+    converter: dict[str, Any] = json.loads(
+        (adminunits_dir / "converter_2025.json").read_text(encoding="utf-8")
+    )
+    with closing(sqlite3.connect(f"file:{adminunits_dir / 'dataset.db'}?mode=ro", uri=True)) as conn:
         conn.row_factory = sqlite3.Row
         legacy_rows = [dict(r) for r in conn.execute("SELECT * FROM admin_units_legacy")]
         current_rows = [dict(r) for r in conn.execute("SELECT * FROM admin_units")]
@@ -195,17 +209,19 @@ def read_geography() -> Geography:
         )
         matched, unmatched_rows = _match_wards(province["wards"], rows)
         for row in unmatched_rows:
-            warnings.append(f"{row['ward']}, {row['province']}: không khớp được với danh mục đơn vị hiện hành.")
+            warnings.append(
+                f"{row['ward']}, {row['province']}: không khớp được với danh mục đơn vị hiện hành."
+            )
         for ward in province["wards"]:
             ward_code = f"{ward['code']:05d}"
             ward_type = _CURRENT_TYPES[ward["division_type"]]
             ward_name = normalise_spaces(ward["name"])
             _kind, rest = _split_type(ward_name, (ward_type,), ward_type)
-            row = matched.get(ward["code"])
-            if row is None:
+            centre = matched.get(ward["code"])
+            if centre is None:
                 warnings.append(f"Không có toạ độ cho {ward_name}, {full_name} ({ward_code}).")
             else:
-                ward_key_to_code[(row["provinceKey"], row["wardKey"])] = ward_code
+                ward_key_to_code[(centre["provinceKey"], centre["wardKey"])] = ward_code
             units.append(
                 UnitRecord(
                     generation=Generation.CURRENT,
@@ -215,8 +231,8 @@ def read_geography() -> Geography:
                     short_name=_short(ward_name, rest),
                     division_type=ward_type,
                     parent=province_key,
-                    latitude=_coordinate(row["wardLat"]) if row else None,
-                    longitude=_coordinate(row["wardLon"]) if row else None,
+                    latitude=_coordinate(centre["wardLat"]) if centre else None,
+                    longitude=_coordinate(centre["wardLon"]) if centre else None,
                     scope=code,
                 )
             )
@@ -308,7 +324,9 @@ def read_geography() -> Geography:
     def current_ward(source_province: str, ward_key: str) -> UnitKey | None:
         code = ward_key_to_code.get((source_province, ward_key))
         if code is None:
-            warnings.append(f"Bảng chuyển đổi nhắc tới “{ward_key}” ({source_province}) không có trong danh mục.")
+            warnings.append(
+                f"Bảng chuyển đổi nhắc tới “{ward_key}” ({source_province}) không có trong danh mục."
+            )
             return None
         return (Generation.CURRENT, Level.COMMUNE, code)
 

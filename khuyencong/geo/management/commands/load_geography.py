@@ -26,7 +26,9 @@ class Command(BaseCommand):
             metavar="CODE",
             help="2-digit statistics code of the current province (default: KHUYENCONG_PROVINCE).",
         )
-        which.add_argument("--all", action="store_true", help="The whole country (63 old, 34 current provinces).")
+        which.add_argument(
+            "--all", action="store_true", help="The whole country (63 old, 34 current provinces)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         province = ALL if options["all"] else (options["province"] or settings.KHUYENCONG_PROVINCE)
@@ -36,7 +38,11 @@ class Command(BaseCommand):
         except GeographyLoadError as exc:
             raise CommandError(str(exc)) from exc
         if options["verbosity"] >= 1:
-            scope = _("cả nước") if summary.province == ALL else _("tỉnh mã %(code)s") % {"code": summary.province}
+            scope = (
+                _("cả nước")
+                if summary.province == ALL
+                else _("tỉnh mã %(code)s") % {"code": summary.province}
+            )
             self.stdout.write(_("Địa giới hành chính, %(scope)s:") % {"scope": scope})
             for line in summary.lines():
                 self.stdout.write(f"  {line}")
@@ -44,8 +50,11 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.WARNING(f"  {warning}"))
             outcome = _("Đã cập nhật") if summary.changed else _("Không có gì thay đổi")
             self.stdout.write(
-                self.style.SUCCESS(_("%(outcome)s (%(seconds).1f giây).") % {
-                    "outcome": outcome,
-                    "seconds": time.monotonic() - started,
-                })
+                self.style.SUCCESS(
+                    _("%(outcome)s (%(seconds).1f giây).")
+                    % {
+                        "outcome": outcome,
+                        "seconds": time.monotonic() - started,
+                    }
+                )
             )
