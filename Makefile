@@ -6,7 +6,7 @@
 #   make setup     the set-up half of `make run`
 #   make check     fast loop: ruff, mypy, pytest on SQLite without the browser tests
 #   make test      everything CI runs: lint, SQLite, PostgreSQL (throwaway cluster), browser tests
-#   make bench     search benchmarks (SQLite and a throwaway PostgreSQL)
+#   make bench     search benchmarks (SQLite and a throwaway PostgreSQL); BENCH_ARGS="-n 100000" etc.
 #   make messages  refresh and compile the vi/en translation catalogues
 
 SHELL := /bin/bash
@@ -21,9 +21,10 @@ UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 export UV
 RUN := $(UV) run --frozen --no-sync
 PYTHON ?= python3
+BENCH_ARGS ?=
 
-.PHONY: help run setup deps uv check test test-lint test-sqlite test-postgres test-browser \
-        test-deps bench messages clean
+.PHONY: help run setup deps venv uv check test test-lint test-sqlite test-postgres test-browser \
+        bench messages clean
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -38,8 +39,10 @@ uv:
 	      || $(PYTHON) -m pip install --quiet --user --break-system-packages uv; \
 	fi
 
-deps: uv
+venv: uv
 	$(UV) sync --frozen
+
+deps: venv
 	npm ci --no-audit --no-fund
 
 # ---------------------------------------------------------------------------------------------------
@@ -59,39 +62,33 @@ check: uv
 	$(UV) sync --frozen --quiet
 	scripts/test.sh lint sqlite
 
-test-deps: uv
-	scripts/system-packages.sh chromium postgresql
-	$(UV) sync --frozen
-	npm ci --no-audit --no-fund
-
+# The install step is the script's first stage ("deps"), so its time shows in the summary too.
 test: export HYPOTHESIS_PROFILE = ci
-test: test-deps
-	scripts/test.sh lint sqlite postgres browser
+test: uv
+	scripts/test.sh deps lint sqlite postgres browser
 
-test-lint: uv
+test-lint: venv
 	scripts/test.sh lint
 
-test-sqlite: uv
+test-sqlite: venv
 	scripts/test.sh sqlite
 
-test-postgres: uv
+test-postgres: venv
 	scripts/system-packages.sh postgresql
 	scripts/test.sh postgres
 
-test-browser: uv
+test-browser: deps
 	scripts/system-packages.sh chromium
-	npm ci --no-audit --no-fund
 	scripts/test.sh browser
 
 # ---------------------------------------------------------------------------------------------------
 # Benchmarks and translations
 
-bench: uv
-	$(UV) sync --frozen
+bench: venv
 	scripts/system-packages.sh postgresql
-	scripts/with-pgcluster.sh BENCH_POSTGRES_URL $(RUN) python -m bench.search
+	PGCLUSTER_DB=khuyencong_bench scripts/with-pgcluster.sh BENCH_POSTGRES_URL $(RUN) python -m bench.search $(BENCH_ARGS)
 
-messages: uv
+messages: venv
 	scripts/system-packages.sh gettext
 	$(RUN) khuyencong makemessages -l vi -l en --ignore=node_modules --ignore=.venv --ignore=var
 	$(RUN) khuyencong compilemessages --ignore=node_modules --ignore=.venv --ignore=var

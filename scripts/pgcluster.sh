@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for tests and benchmarks.
 #
-#   scripts/pgcluster.sh start DIR [PORT]   initdb + start; prints the DATABASE_URL on stdout
-#                                           (and writes it to DIR/database_url)
+#   scripts/pgcluster.sh start DIR [PORT]   initdb + start, create database $PGCLUSTER_DB (default
+#                                           khuyencong); prints its URL on stdout (and writes it to
+#                                           DIR/database_url)
 #   scripts/pgcluster.sh stop DIR           stop the server and remove DIR
 #   scripts/pgcluster.sh url DIR            print the DATABASE_URL of a running cluster
 #
@@ -50,14 +51,15 @@ as_owner() {
 }
 
 database_url() {
-    local dir="$1" port="$2"
+    local dir="$1" port="$2" database="$3"
     # Percent-encode the socket directory as the host: dj-database-url then fills HOST and PORT.
-    echo "postgres://postgres@${dir//\//%2F}:${port}/khuyencong"
+    echo "postgres://postgres@${dir//\//%2F}:${port}/${database}"
 }
 
 cmd_start() {
-    local dir="$1" port="${2:-55432}"
+    local dir="$1" port="${2:-55432}" database="${PGCLUSTER_DB:-khuyencong}"
     local bindir data log
+    [[ "$database" =~ ^[a-z_][a-z0-9_]*$ ]] || die "PGCLUSTER_DB must be a plain lower-case name: $database"
     bindir="$(find_bindir)"
     mkdir -p "$dir"
     dir="$(cd "$dir" && pwd -P)"
@@ -95,11 +97,11 @@ EOF
         || { [[ -f "$log" ]] && tail -n 50 "$log" >&2; die "server did not start (log: $log)"; }
 
     as_owner "$bindir/psql" -X -q -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
-        -c "CREATE DATABASE khuyencong" >/dev/null \
-        || die "could not create database khuyencong"
+        -c "CREATE DATABASE $database" >/dev/null \
+        || die "could not create database $database"
 
     local url
-    url="$(database_url "$dir" "$port")"
+    url="$(database_url "$dir" "$port" "$database")"
     echo "$url" >"$dir/database_url"
     echo "$port" >"$dir/port"
     echo "$bindir" >"$dir/bindir"

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The whole test run behind `make test` (and so CI's .ci/run):
 #
-#   scripts/test.sh [STAGE...]     stages: lint sqlite postgres browser (default: all, in that order)
+#   scripts/test.sh [STAGE...]     stages: deps lint sqlite postgres browser (default: all, in order)
 #
-# Each stage prints its duration. A failing stage does not stop the later ones (one run reports
-# every failure); the script exits non-zero if any stage failed. PostgreSQL runs in a throwaway
+# Each stage prints its duration. "deps" installs what the tests need (Debian's chromium and
+# postgresql when missing, the Python environment, npm assets); if it fails nothing else runs.
+# Otherwise a failing stage does not stop the later ones (one run reports every failure); the
+# script exits non-zero if any stage failed. PostgreSQL runs in a throwaway
 # cluster (scripts/with-pgcluster.sh); browser tests drive Debian's Chromium. Neither is ever
 # skipped: a server or browser that cannot start fails its stage.
-# Expects dependencies to be installed already (`make test` does that first).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 UV="${UV:-uv}"
 # $UV may be "python3 -m uv", hence unquoted.
@@ -20,12 +21,17 @@ run=("${uv[@]}" run --frozen --no-sync)
 # Tests see a clean, known environment: the SQLite stages must not pick up a developer's DATABASE_URL.
 unset DATABASE_URL KHUYENCONG_EXPECT_DB
 # HYPOTHESIS_PROFILE: `make test` sets "ci" (more examples); `make check` keeps conftest's "dev".
-export PYTHONDONTWRITEBYTECODE=1
 workers="${PYTEST_WORKERS:-2}"
 
 # What mypy checks: the package, the tests, the root conftest, and bench/ once it has code.
 mypy_paths=(khuyencong tests conftest.py)
 compgen -G "bench/*.py" >/dev/null && mypy_paths+=(bench)
+
+stage_deps() {
+    scripts/system-packages.sh chromium postgresql &&
+        "${uv[@]}" sync --frozen &&
+        npm ci --no-audit --no-fund
+}
 
 stage_lint() {
     local status=0
@@ -36,27 +42,27 @@ stage_lint() {
 }
 
 stage_sqlite() {
-    "${run[@]}" pytest -n "$workers" -m "not browser" -p no:cacheprovider
+    "${run[@]}" pytest -n "$workers" -m "not browser"
 }
 
 stage_postgres() {
     KHUYENCONG_EXPECT_DB=postgresql scripts/with-pgcluster.sh DATABASE_URL \
-        "${run[@]}" pytest -n "$workers" -m "not browser" -p no:cacheprovider
+        "${run[@]}" pytest -n "$workers" -m "not browser"
 }
 
 stage_browser() {
-    "${run[@]}" pytest -m browser -p no:cacheprovider tests/browser
+    "${run[@]}" pytest -m browser tests/browser
 }
 
 stages=("$@")
-((${#stages[@]})) || stages=(lint sqlite postgres browser)
+((${#stages[@]})) || stages=(deps lint sqlite postgres browser)
 
 summary=()
 failed=0
 total_start=$SECONDS
 for stage in "${stages[@]}"; do
     if ! declare -F "stage_$stage" >/dev/null; then
-        echo "test.sh: unknown stage '$stage' (lint sqlite postgres browser)" >&2
+        echo "test.sh: unknown stage '$stage' (deps lint sqlite postgres browser)" >&2
         exit 2
     fi
     echo
@@ -73,6 +79,10 @@ for stage in "${stages[@]}"; do
     fi
     echo "==================== stage $stage: $result in ${took}s ===================="
     summary+=("$(printf '  %-9s %-20s %5ss' "$stage" "$result" "$took")")
+    if [[ "$stage" == deps && "$status" != 0 ]]; then
+        echo "test.sh: could not install what the tests need; not running the tests" >&2
+        break
+    fi
 done
 
 echo

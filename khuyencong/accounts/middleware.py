@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 from collections.abc import Callable
 
 from django.conf import settings
@@ -30,13 +31,16 @@ class IdleTimeoutMiddleware:
                 messages.info(
                     request, _("Phiên làm việc đã hết hạn vì không thao tác. Vui lòng đăng nhập lại.")
                 )
+                login_url = reverse(settings.LOGIN_URL)
                 if (
-                    request.method != "GET"
+                    request.path == login_url
+                    or request.method != "GET"
                     or request.headers.get("HX-Request")
                     or request.path.startswith("/api/")
                 ):
-                    # Scripts and API clients get the view's own answer for an anonymous caller (401/403).
+                    # The sign-in page itself, scripts and API clients get the view's own answer for an
+                    # anonymous caller (the form, 401 or 403) instead of a redirect.
                     return self.get_response(request)
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")
+                return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
             request.session[SESSION_KEY] = now
         return self.get_response(request)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 # Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise refuse ORM
 # calls from the test body ("You cannot call this from an async context").
@@ -35,28 +36,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(autouse=True)
-def _static_files_without_manifest(settings):
-    """Serve static files straight from the finders, as the live server does, without collectstatic.
-
-    Production uses WhiteNoise's manifest storage, whose `{% static %}` needs a collected manifest.
-    """
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture(scope="session")
-def playwright_instance():
-    from playwright.sync_api import sync_playwright
-
+def playwright_instance() -> Iterator[Playwright]:
     with sync_playwright() as playwright:
         yield playwright
 
 
 @pytest.fixture(scope="session")
-def browser(playwright_instance):
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
         raise RuntimeError(
             f"Chromium not found at {CHROMIUM}: browser tests need Debian's chromium "
@@ -70,7 +57,8 @@ def browser(playwright_instance):
 
 
 @pytest.fixture
-def context(browser) -> Iterator:
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh browser profile per test: no cookies or storage carried over."""
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     context.set_default_timeout(10_000)
     yield context
@@ -78,9 +66,16 @@ def context(browser) -> Iterator:
 
 
 @pytest.fixture
-def page(context):
+def js_errors() -> list[str]:
+    """Uncaught JavaScript errors seen by `page`; any left at the end of a test fails it."""
+    return []
+
+
+@pytest.fixture
+def page(context: BrowserContext, js_errors: list[str]) -> Iterator[Page]:
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.js_errors = errors  # tests may assert `page.js_errors == []`
-    return page
+    page.on("pageerror", lambda error: js_errors.append(str(error)))
+    page.js_errors = js_errors  # type: ignore[attr-defined]  # tests may also assert on it directly
+    yield page
+    if js_errors:
+        pytest.fail("JavaScript errors on the page:\n" + "\n".join(js_errors))

@@ -22,21 +22,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--demo",
             action="store_true",
-            help="Also load demo establishments, projects and users (prints their sign-in names).",
+            help="Also load demo establishments and users (prints their sign-in names).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity: int = options["verbosity"]
-        self._step("migrate", verbosity, interactive=False)
-        self._step("load_geography", verbosity)
+        # migrate lists every migration at verbosity 1: noise on every run but the first (-v 2 shows it).
+        self._step("migrate", verbosity, max(verbosity - 1, 0), interactive=False)
+        self._step("load_geography", verbosity, verbosity)
         if options["demo"]:
-            self._step("load_demo", verbosity)
+            self._step("load_demo", verbosity, verbosity)
         self.stdout.write(self.style.SUCCESS("Setup complete."))
 
-    def _step(self, command: str, verbosity: int, **options: Any) -> None:
+    def _step(self, command: str, verbosity: int, command_verbosity: int, **options: Any) -> None:
         started = time.monotonic()
         if verbosity >= 1:
             self.stdout.write(self.style.MIGRATE_HEADING(f"== {command}"))
-        call_command(command, verbosity=verbosity, stdout=self.stdout, stderr=self.stderr, **options)
+        call_command(command, verbosity=command_verbosity, stdout=self.stdout, stderr=self.stderr, **options)
         if verbosity >= 1:
-            self.stdout.write(f"   {command} done in {time.monotonic() - started:.1f}s")
+            self.stdout.write(f"   {command}: {time.monotonic() - started:.1f}s")
