@@ -2,12 +2,11 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from khuyencong.api.paging import Page
-from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.geo.selectors import UnitFilters, unit_get, unit_list
 
 router = Router()
 
@@ -51,24 +50,15 @@ class UnitFilterIn(Schema):
     q: str = ""
     generation: str = ""
     level: str = ""
-    parent: int | None = None
+    province: int | None = None
 
 
 @router.get("/units", response=list[UnitOut], summary="Đơn vị hành chính (trước và sau 01/07/2025)")
 @paginate(Page)
 def list_units(request: HttpRequest, filters: Query[UnitFilterIn]) -> Any:
-    qs = AdministrativeUnit.objects.all()
-    if filters.q.strip():
-        qs = qs.filter(search_key__matches=filters.q)
-    if filters.generation:
-        qs = qs.filter(generation=filters.generation)
-    if filters.level:
-        qs = qs.filter(level=filters.level)
-    if filters.parent:
-        qs = qs.filter(parent_id=filters.parent)
-    return qs.order_by("generation", "level", "code")
+    return unit_list(filters=UnitFilters(**filters.dict()))
 
 
 @router.get("/units/{pk}", response=UnitDetailOut, summary="Một đơn vị, với các đơn vị kế thừa và tiền thân")
 def get_unit(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(AdministrativeUnit.objects.prefetch_related("successors", "predecessors"), pk=pk)
+    return unit_get(pk=pk)

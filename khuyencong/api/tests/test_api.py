@@ -70,3 +70,13 @@ def test_me_reports_role_and_scope(client, commune_officer, geo):
     client.force_login(commune_officer)
     body = client.get("/api/v1/accounts/me").json()
     assert body["role"] == "commune_officer" and body["scope_units"] == [geo.tam_thanh.pk]
+
+
+def test_units_are_listed_and_searched_without_diacritics(client, officer, geo):
+    client.force_login(officer)
+    body = client.get("/api/v1/geo/units", {"q": "vinh trai"}).json()
+    assert [item["id"] for item in body["items"]] == [geo.old_vinh_trai.pk]
+    detail = client.get(f"/api/v1/geo/units/{geo.old_vinh_trai.pk}").json()
+    assert set(detail["successor_ids"]) == {geo.luong_van_tri.pk, geo.tam_thanh.pk}
+    assert detail["valid_to"] == "2025-06-30"
+    assert client.get("/api/v1/geo/units/999999").status_code == 404
