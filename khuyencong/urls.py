@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from khuyencong.api.api import api
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("khuyencong.core.urls")),
     path("tai-khoan/", include("khuyencong.accounts.urls")),
     path("dia-gioi/", include("khuyencong.geo.urls")),
