@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "khuyencong.accounts",
     "khuyencong.geo",
     "khuyencong.establishments",
+    "khuyencong.rules",
+    "khuyencong.projects",
     "khuyencong.api",
 ]
 
@@ -120,6 +122,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("KHUYENCONG_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Advances may reach this share of the approved support (unverified: set per the province's rules).
+KHUYENCONG_ADVANCE_MAX_PERCENT = env_int("KHUYENCONG_ADVANCE_MAX_PERCENT", 100, minimum=0)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

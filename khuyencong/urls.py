@@ -9,6 +9,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tai-khoan/", include("khuyencong.accounts.urls")),
     path("dia-gioi/", include("khuyencong.geo.urls")),
     path("co-so/", include("khuyencong.establishments.urls")),
+    path("muc-ho-tro/", include("khuyencong.rules.urls")),
+    path("de-an/", include("khuyencong.projects.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

@@ -120,3 +120,7 @@ from khuyencong.geo.api import router as geo_router  # noqa: E402
 api.add_router("/accounts", accounts_router, tags=["accounts"])
 api.add_router("/establishments", establishments_router, tags=["establishments"])
 api.add_router("/geo", geo_router, tags=["geo"])
+
+from khuyencong.rules.api import router as rules_router  # noqa: E402
+
+api.add_router("/rules", rules_router, tags=["rules"])

@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.search_index import SearchKeyField
+from khuyencong.core.text import fold
+from khuyencong.projects.choices import (
+    SUPPORT_SOURCES,
+    ContentCategory,
+    ExpectedIndicator,
+    FundingSource,
+    ProgrammeLevel,
+    Status,
+    SubType,
+)
+
+NON_NEGATIVE = [MinValueValidator(0)]
+
+
+def code_key(code: str) -> str:
+    """'KCĐP-2024-007' and 'kcdp-2024-007' are the same project code."""
+    return fold(code).strip().upper()
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def visible_to(self, user: Any) -> ProjectQuerySet:
+        """The projects a user may read: the one place project scope is decided."""
+        from khuyencong.accounts.choices import Role
+        from khuyencong.accounts.scope import ALL, scope_unit_ids
+
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.role in {Role.ADMIN, Role.OFFICER, Role.LEADER}:
+            return self
+        if user.role == Role.BUSINESS:
+            own = Q(created_by=user)
+            if user.establishment_id:
+                own |= Q(beneficiaries=user.establishment_id)
+            return self.filter(own).distinct()
+        if user.role == Role.COUNCIL_MEMBER:
+            # Until councils are assigned per round, members read what waits for a council.
+            return self.filter(status__in=[Status.UNDER_APPRAISAL, Status.AWAITING_ACCEPTANCE])
+        if user.role == Role.COMMUNE_OFFICER:
+            ids = scope_unit_ids(user)
+            return self if ids is ALL else self.filter(Q(unit_id__in=ids) | Q(created_by=user))
+        return self.none()
+
+
+class Project(models.Model):
+    code = models.CharField(_("mã đề án"), max_length=40)
+    code_key = models.CharField(max_length=40, unique=True, editable=False)
+    title = models.CharField(_("tên đề án"), max_length=300)
+    category = models.CharField(_("nội dung hỗ trợ"), max_length=40, choices=ContentCategory.choices)
+    subtype = models.CharField(_("loại chi tiết"), max_length=40, choices=SubType.choices, blank=True)
+    level = models.CharField(_("cấp khuyến công"), max_length=10, choices=ProgrammeLevel.choices)
+    is_pilot = models.BooleanField(_("đề án điểm"), default=False)
+    plan_year = models.PositiveSmallIntegerField(_("năm kế hoạch"))
+    implementing_unit = models.CharField(_("đơn vị thực hiện"), max_length=300)
+    unit = models.ForeignKey(
+        "geo.AdministrativeUnit",
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("địa điểm"),
+    )
+    beneficiaries = models.ManyToManyField(
+        "establishments.Establishment", blank=True, related_name="projects", verbose_name=_("cơ sở thụ hưởng")
+    )
+    partners = models.TextField(
+        _("cơ quan phối hợp"), blank=True, help_text=_("Mỗi dòng một cơ quan, tổ chức")
+    )
+    description = models.TextField(_("mô tả"), blank=True)
+    start_date = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
+    end_date = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    eligible_cost = models.BigIntegerField(_("chi phí hợp lệ (đồng)"), validators=NON_NEGATIVE, default=0)
+
+    status = models.CharField(_("trạng thái"), max_length=30, choices=Status.choices, default=Status.DRAFT)
+    submitted_on = models.DateField(_("ngày nộp"), null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định phê duyệt"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    approved_support = models.BigIntegerField(
+        _("kinh phí hỗ trợ được duyệt (đồng)"), null=True, blank=True, validators=NON_NEGATIVE
+    )
+    contract_number = models.CharField(_("số hợp đồng"), max_length=60, blank=True)
+    contract_date = models.DateField(_("ngày ký hợp đồng"), null=True, blank=True)
+    contract_amount = models.BigIntegerField(
+        _("giá trị hợp đồng (đồng)"), null=True, blank=True, validators=NON_NEGATIVE
+    )
+    settled_amount = models.BigIntegerField(
+        _("kinh phí quyết toán (đồng)"), null=True, blank=True, validators=NON_NEGATIVE
+    )
+    liquidation_date = models.DateField(_("ngày thanh lý hợp đồng"), null=True, blank=True)
+    suspended_from = models.CharField(max_length=30, choices=Status.choices, blank=True, editable=False)
+    repeat_justification = models.TextField(_("giải trình hỗ trợ lặp lại"), blank=True)
+    is_demo = models.BooleanField(_("dữ liệu minh hoạ"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người lập"),
+    )
+    search_key = SearchKeyField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đề án")
+        verbose_name_plural = _("đề án")
+        ordering = ["-plan_year", "code_key"]
+        indexes = [models.Index(fields=["status", "plan_year"], name="project_status_year")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(eligible_cost__gte=0), name="project_eligible_cost_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(settled_amount__isnull=True)
+                | Q(approved_support__isnull=False, settled_amount__lte=models.F("approved_support")),
+                name="project_settled_le_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="project_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", kwargs={"code": self.code_key})
+
+    # Money, derived from the rows that record it (never stored twice).
+    def budget(self) -> dict[str, int]:
+        return {line.source: line.amount for line in self.budget_lines.all()}
+
+    @property
+    def requested_support(self) -> int:
+        return sum(amount for source, amount in self.budget().items() if source in SUPPORT_SOURCES)
+
+    @property
+    def total_cost(self) -> int:
+        return sum(self.budget().values())
+
+    def advanced_total(self) -> int:
+        return int(self.advances.aggregate(total=Sum("amount"))["total"] or 0)
+
+    def recovered_total(self) -> int:
+        return int(self.recoveries.aggregate(total=Sum("amount"))["total"] or 0)
+
+
+class BudgetLine(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
+    source = models.CharField(_("nguồn kinh phí"), max_length=20, choices=FundingSource.choices)
+    amount = models.BigIntegerField(_("số tiền (đồng)"), validators=NON_NEGATIVE)
+
+    class Meta:
+        verbose_name = _("dòng kinh phí")
+        verbose_name_plural = _("dòng kinh phí")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "source"], name="budget_line_one_per_source"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.amount}"
+
+
+class ExpectedResult(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="expected_results")
+    indicator = models.CharField(_("chỉ tiêu"), max_length=40, choices=ExpectedIndicator.choices)
+    value = models.PositiveIntegerField(_("giá trị dự kiến"))
+
+    class Meta:
+        verbose_name = _("kết quả dự kiến")
+        verbose_name_plural = _("kết quả dự kiến")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "indicator"], name="expected_one_per_indicator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_indicator_display()}: {self.value}"
+
+
+class Advance(models.Model):
+    """Money paid out before settlement (tạm ứng)."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="advances")
+    amount = models.BigIntegerField(_("số tiền tạm ứng (đồng)"), validators=[MinValueValidator(1)])
+    paid_on = models.DateField(_("ngày tạm ứng"))
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("tạm ứng")
+        verbose_name_plural = _("tạm ứng")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="advance_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.amount}"
+
+
+class Recovery(models.Model):
+    """Money advanced above the settled amount, to be paid back (thu hồi)."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="recoveries")
+    amount = models.BigIntegerField(_("số tiền thu hồi (đồng)"), validators=[MinValueValidator(1)])
+    recorded_on = models.DateField(_("ngày ghi nhận"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("thu hồi")
+        verbose_name_plural = _("thu hồi")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="recovery_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.amount}"

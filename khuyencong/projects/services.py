@@ -1,0 +1,393 @@
+"""The one way to change a project. Every transition is atomic, locked and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from khuyencong.accounts.choices import Role
+from khuyencong.core import audit
+from khuyencong.core.models import AuditAction
+from khuyencong.core.money import vnd
+from khuyencong.core.text import search_key
+from khuyencong.geo.choices import Level
+from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.projects import workflow
+from khuyencong.projects.choices import FundingSource, Status
+from khuyencong.projects.models import Advance, BudgetLine, ExpectedResult, Project, Recovery, code_key
+from khuyencong.rules.selectors import SupportLimit, check_support
+
+S = Status
+EDITABLE_FIELDS = (
+    "code",
+    "title",
+    "category",
+    "subtype",
+    "level",
+    "is_pilot",
+    "plan_year",
+    "implementing_unit",
+    "unit",
+    "partners",
+    "description",
+    "start_date",
+    "end_date",
+    "eligible_cost",
+    "repeat_justification",
+    "is_demo",
+)
+# Moves that carry data of their own (a submission date, a decision, a contract, a settlement) have their
+# own service; resuming a suspended project to one of those states is a plain move.
+DEDICATED = frozenset({S.SUBMITTED, S.APPROVED, S.CONTRACTED, S.SETTLED})
+# Until it is approved a proposal can be reworked; afterwards only an adjustment changes it.
+EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED, S.SUBMITTED, S.UNDER_APPRAISAL})
+
+
+def amount(value: Any, *, field: str, minimum: int = 0) -> int:
+    """Money is a whole number of đồng: refuse decimals, negatives and anything that is not a number."""
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError({field: _("Số tiền phải là số nguyên đồng, không có phần thập phân.")})
+    if value < minimum:
+        raise ValidationError({field: _("Số tiền không được nhỏ hơn %(min)s.") % {"min": vnd(minimum)}})
+    return value
+
+
+def province_code(unit: AdministrativeUnit) -> str:
+    node: AdministrativeUnit | None = unit
+    while node is not None and node.level != Level.PROVINCE:
+        node = node.parent
+    return node.code if node is not None else ""
+
+
+def check_cap(project: Project, *, on: dt.date) -> SupportLimit:
+    """Compute the legal maximum for the project on `on` and refuse a request above it.
+
+    Returns the limit (with its citation) so pages can show it; where no rule is in force the limit
+    says so and nothing is blocked.
+    """
+    return check_support(
+        category=project.category,
+        subtype=project.subtype,
+        level=project.level,
+        province=province_code(project.unit),
+        on=on,
+        eligible_cost=project.eligible_cost,
+        requested_support=project.requested_support,
+    )
+
+
+def _save_money(
+    project: Project, budget: Mapping[str, Any] | None, expected: Mapping[str, Any] | None
+) -> None:
+    if budget is not None:
+        clean = {
+            FundingSource(source): amount(value, field=f"budget.{source}") for source, value in budget.items()
+        }
+        project.budget_lines.exclude(source__in=list(clean)).delete()
+        for source, value in clean.items():
+            BudgetLine.objects.update_or_create(project=project, source=source, defaults={"amount": value})
+    if expected is not None:
+        for indicator, value in expected.items():
+            ExpectedResult.objects.update_or_create(
+                project=project,
+                indicator=indicator,
+                defaults={"value": amount(value, field=f"expected.{indicator}")},
+            )
+
+
+def _finish(project: Project) -> None:
+    project.code = " ".join(project.code.split())
+    project.code_key = code_key(project.code)
+    project.search_key = search_key(project.code, project.title, project.implementing_unit)
+    clash = Project.objects.filter(code_key=project.code_key)
+    if project.pk is not None:
+        clash = clash.exclude(pk=project.pk)
+    if clash.exists():
+        raise ValidationError({"code": _("Mã đề án %(code)s đã được dùng.") % {"code": project.code}})
+    project.full_clean(exclude=["code_key"])
+
+
+def _may_propose(actor: Any, unit: AdministrativeUnit) -> None:
+    role = workflow.role_of(actor)
+    if role in {Role.ADMIN, Role.OFFICER, Role.BUSINESS}:
+        return
+    if role == Role.COMMUNE_OFFICER:
+        from khuyencong.accounts.scope import can_edit_in_place
+
+        if can_edit_in_place(actor, unit.pk):
+            return
+    raise PermissionDenied(_("Bạn không có quyền lập đề án ở địa bàn này."))
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: Any,
+    data: Mapping[str, Any],
+    beneficiaries: Iterable[Any] = (),
+    budget: Mapping[str, Any] | None = None,
+    expected: Mapping[str, Any] | None = None,
+) -> Project:
+    project = Project(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, created_by=actor)
+    if "eligible_cost" in data:
+        project.eligible_cost = amount(data["eligible_cost"], field="eligible_cost")
+    _may_propose(actor, project.unit)
+    _finish(project)
+    project.save()
+    project.beneficiaries.set(list(beneficiaries))
+    _save_money(project, budget, expected)
+    check_cap(project, on=timezone.localdate())
+    audit.record(
+        instance=project,
+        action=AuditAction.CREATE,
+        actor=actor,
+        changes={**audit.diff({}, audit.snapshot(project)), **_money_changes({}, project)},
+    )
+    return project
+
+
+def _money_changes(before: Mapping[str, int], project: Project) -> dict[str, dict[str, Any]]:
+    after = project.budget()
+    changes = {}
+    for source in sorted(set(before) | set(after)):
+        if before.get(source) != after.get(source):
+            changes[f"budget.{source}"] = {
+                "label": str(FundingSource(source).label),
+                "before": before.get(source),
+                "after": after.get(source),
+            }
+    return changes
+
+
+def _lock(project: Project) -> Project:
+    return Project.objects.select_for_update().select_related("unit").get(pk=project.pk)
+
+
+@transaction.atomic
+def project_update(
+    *,
+    project: Project,
+    actor: Any,
+    data: Mapping[str, Any],
+    beneficiaries: Iterable[Any] | None = None,
+    budget: Mapping[str, Any] | None = None,
+    expected: Mapping[str, Any] | None = None,
+) -> Project:
+    locked = _lock(project)
+    if locked.status not in EDITABLE_STATES:
+        raise ValidationError(_("Đề án đã được phê duyệt: mọi thay đổi phải qua điều chỉnh có lý do."))
+    if not Project.objects.visible_to(actor).filter(pk=locked.pk).exists() or workflow.role_of(actor) in {
+        Role.LEADER,
+        Role.COUNCIL_MEMBER,
+        Role.PUBLIC,
+    }:
+        raise PermissionDenied(_("Bạn không có quyền sửa đề án này."))
+    before = audit.snapshot(locked)
+    money_before = locked.budget()
+    for key, value in data.items():
+        if key in EDITABLE_FIELDS:
+            setattr(locked, key, value)
+    if "eligible_cost" in data:
+        locked.eligible_cost = amount(data["eligible_cost"], field="eligible_cost")
+    _finish(locked)
+    locked.save()
+    if beneficiaries is not None:
+        locked.beneficiaries.set(list(beneficiaries))
+    _save_money(locked, budget, expected)
+    check_cap(locked, on=locked.submitted_on or timezone.localdate())
+    audit.record(
+        instance=locked,
+        action=AuditAction.UPDATE,
+        actor=actor,
+        changes={**audit.diff(before, audit.snapshot(locked)), **_money_changes(money_before, locked)},
+    )
+    return locked
+
+
+def _move(project: Project, *, to: Status, actor: Any, reason: str = "", **fields: Any) -> Project:
+    """Apply a checked transition and write its audit row (the caller holds the row lock)."""
+    before = audit.snapshot(project)
+    project.status = to
+    for key, value in fields.items():
+        setattr(project, key, value)
+    project.full_clean(exclude=["code_key"])
+    project.save()
+    audit.record(
+        instance=project,
+        action=AuditAction.TRANSITION,
+        actor=actor,
+        reason=reason,
+        changes=audit.diff(before, audit.snapshot(project)),
+    )
+    return project
+
+
+@transaction.atomic
+def project_submit(*, project: Project, actor: Any, on: dt.date | None = None) -> Project:
+    """Submit a draft (or a returned proposal). The cap in force on the submission date applies."""
+    locked = _lock(project)
+    workflow.require(locked, to=S.SUBMITTED, actor=actor)
+    day = on or timezone.localdate()
+    if locked.requested_support <= 0:
+        raise ValidationError({"budget": _("Đề án phải đề nghị một khoản hỗ trợ từ ngân sách khuyến công.")})
+    if not locked.beneficiaries.exists() and locked.category in {
+        "demonstration_model",
+        "machinery_application",
+    }:
+        raise ValidationError(
+            {"beneficiaries": _("Đề án hỗ trợ cơ sở phải nêu ít nhất một cơ sở thụ hưởng.")}
+        )
+    check_cap(locked, on=day)
+    return _move(locked, to=S.SUBMITTED, actor=actor, submitted_on=day)
+
+
+@transaction.atomic
+def project_transition(*, project: Project, to: Status, actor: Any, reason: str = "") -> Project:
+    """Moves that need nothing but a reason or nothing at all (the others have their own service)."""
+    locked = _lock(project)
+    resuming = locked.status == S.SUSPENDED
+    if to in DEDICATED and not resuming:
+        raise ValueError(f"Use the dedicated service for {to}")
+    workflow.require(locked, to=to, actor=actor, reason=reason)
+    extra: dict[str, Any] = {}
+    if to == S.SUSPENDED:
+        extra["suspended_from"] = locked.status
+    elif locked.status == S.SUSPENDED:
+        extra["suspended_from"] = ""
+    return _move(locked, to=to, actor=actor, reason=reason, **extra)
+
+
+@transaction.atomic
+def project_approve(
+    *, project: Project, actor: Any, decision_number: str, decision_date: dt.date, reason: str = ""
+) -> Project:
+    """Approve with the decision's number and date. The plan's approval calls this too."""
+    locked = _lock(project)
+    workflow.require(locked, to=S.APPROVED, actor=actor)
+    if not decision_number.strip():
+        raise ValidationError({"decision_number": _("Cần số quyết định phê duyệt.")})
+    check_cap(locked, on=locked.submitted_on or decision_date)
+    return _move(
+        locked,
+        to=S.APPROVED,
+        actor=actor,
+        reason=reason,
+        decision_number=decision_number.strip(),
+        decision_date=decision_date,
+        approved_support=locked.requested_support,
+    )
+
+
+@transaction.atomic
+def project_contract(
+    *, project: Project, actor: Any, contract_number: str, contract_date: dt.date, contract_amount: Any
+) -> Project:
+    locked = _lock(project)
+    workflow.require(locked, to=S.CONTRACTED, actor=actor)
+    value = amount(contract_amount, field="contract_amount")
+    if not contract_number.strip():
+        raise ValidationError({"contract_number": _("Cần số hợp đồng.")})
+    if value > (locked.approved_support or 0):
+        raise ValidationError(
+            {
+                "contract_amount": _("Giá trị hợp đồng không được vượt kinh phí hỗ trợ được duyệt (%(cap)s).")
+                % {"cap": vnd(locked.approved_support or 0)}
+            }
+        )
+    return _move(
+        locked,
+        to=S.CONTRACTED,
+        actor=actor,
+        contract_number=contract_number.strip(),
+        contract_date=contract_date,
+        contract_amount=value,
+    )
+
+
+def advance_limit(project: Project) -> int:
+    """The most that may be advanced in total: a configurable share of the approved support."""
+    percent = settings.KHUYENCONG_ADVANCE_MAX_PERCENT
+    return (project.approved_support or 0) * percent // 100
+
+
+@transaction.atomic
+def project_record_advance(
+    *, project: Project, actor: Any, amount_vnd: Any, paid_on: dt.date, note: str = ""
+) -> Advance:
+    locked = _lock(project)
+    if locked.status not in (S.CONTRACTED, S.IN_PROGRESS):
+        raise ValidationError(_("Chỉ tạm ứng cho đề án đã ký hợp đồng hoặc đang thực hiện."))
+    if workflow.role_of(actor) not in workflow.CENTRE:
+        raise PermissionDenied(_("Chỉ cán bộ Trung tâm ghi nhận tạm ứng."))
+    value = amount(amount_vnd, field="amount", minimum=1)
+    limit = advance_limit(locked)
+    already = locked.advanced_total()
+    if already + value > limit:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Tổng tạm ứng %(total)s sẽ vượt mức cho phép %(limit)s (%(percent)s%% kinh phí được duyệt)."
+                )
+                % {
+                    "total": vnd(already + value),
+                    "limit": vnd(limit),
+                    "percent": settings.KHUYENCONG_ADVANCE_MAX_PERCENT,
+                }
+            }
+        )
+    advance = Advance(project=locked, amount=value, paid_on=paid_on, note=note, recorded_by=actor)
+    advance.full_clean()
+    advance.save()
+    audit.record(
+        instance=locked,
+        action=AuditAction.UPDATE,
+        actor=actor,
+        reason=note,
+        changes={"advance": {"label": _("tạm ứng"), "before": already, "after": already + value}},
+    )
+    return advance
+
+
+@transaction.atomic
+def project_settle(
+    *, project: Project, actor: Any, settled_amount: Any, liquidation_date: dt.date, reason: str = ""
+) -> Project:
+    """Settle: the settled amount may be lower than approved; money advanced above it is recovered."""
+    locked = _lock(project)
+    workflow.require(locked, to=S.SETTLED, actor=actor)
+    value = amount(settled_amount, field="settled_amount")
+    if value > (locked.approved_support or 0):
+        raise ValidationError(
+            {
+                "settled_amount": _("Kinh phí quyết toán không được vượt kinh phí được duyệt (%(cap)s).")
+                % {"cap": vnd(locked.approved_support or 0)}
+            }
+        )
+    excess = locked.advanced_total() - locked.recovered_total() - value
+    moved = _move(
+        locked,
+        to=S.SETTLED,
+        actor=actor,
+        reason=reason,
+        settled_amount=value,
+        liquidation_date=liquidation_date,
+    )
+    if excess > 0:
+        Recovery.objects.create(project=moved, amount=excess, recorded_on=liquidation_date, recorded_by=actor)
+        audit.record(
+            instance=moved,
+            action=AuditAction.UPDATE,
+            actor=actor,
+            changes={"recovery": {"label": _("thu hồi"), "before": None, "after": excess}},
+        )
+    return moved
