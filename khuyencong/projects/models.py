@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.search_index import SearchKeyField
@@ -62,6 +64,14 @@ class Project(models.Model):
     level = models.CharField(_("cấp khuyến công"), max_length=10, choices=ProgrammeLevel.choices)
     is_pilot = models.BooleanField(_("đề án điểm"), default=False)
     plan_year = models.PositiveSmallIntegerField(_("năm kế hoạch"))
+    call = models.ForeignKey(
+        "projects.Call",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("đợt xét chọn"),
+    )
     implementing_unit = models.CharField(_("đơn vị thực hiện"), max_length=300)
     unit = models.ForeignKey(
         "geo.AdministrativeUnit",
@@ -226,3 +236,113 @@ class Recovery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.code}: {self.amount}"
+
+
+# Calls for proposals (đợt xét chọn) -------------------------------------------------------------------
+
+
+def validate_call_categories(value: Any) -> None:
+    """A call accepts a non-empty list of distinct content-category codes (DESIGN §3)."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Đợt xét chọn phải nhận ít nhất một nội dung hỗ trợ."), code="no_category")
+    unknown = [code for code in value if not isinstance(code, str) or code not in ContentCategory.values]
+    if unknown:
+        raise ValidationError(
+            _("Nội dung hỗ trợ không có trong danh mục: %(codes)s.")
+            % {"codes": ", ".join(str(code) for code in unknown)},
+            code="unknown_category",
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Mỗi nội dung hỗ trợ chỉ ghi một lần."), code="duplicate_category")
+
+
+class CallStatus(models.TextChoices):
+    """Derived from the call's dates at a given moment; never stored."""
+
+    UPCOMING = "upcoming", _("Chưa mở")
+    OPEN = "open", _("Đang nhận hồ sơ")
+    CLOSED = "closed", _("Đã hết hạn nộp")
+
+
+class CallQuerySet(models.QuerySet["Call"]):
+    def open_at(self, moment: Any) -> CallQuerySet:
+        return self.filter(opens_at__lte=moment, deadline__gte=moment)
+
+    def upcoming_at(self, moment: Any) -> CallQuerySet:
+        return self.filter(opens_at__gt=moment)
+
+    def closed_at(self, moment: Any) -> CallQuerySet:
+        return self.filter(deadline__lt=moment)
+
+
+class Call(models.Model):
+    """A call for proposals: a plan year, a programme level, a window of dates and the categories it takes.
+
+    Open from `opens_at` up to and including `deadline`; whether it is open is read from those dates.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("năm kế hoạch"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    level = models.CharField(_("cấp khuyến công"), max_length=10, choices=ProgrammeLevel.choices)
+    title = models.CharField(_("tên đợt"), max_length=300)
+    opens_at = models.DateTimeField(_("ngày mở nhận hồ sơ"))
+    deadline = models.DateTimeField(_("hạn nộp hồ sơ"))
+    categories = models.JSONField(
+        _("nội dung nhận hồ sơ"),
+        default=list,
+        validators=[validate_call_categories],
+        error_messages={"blank": _("Đợt xét chọn phải nhận ít nhất một nội dung hỗ trợ.")},
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người lập"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đợt xét chọn")
+        verbose_name_plural = _("đợt xét chọn")
+        ordering = ["-deadline", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gt=models.F("opens_at")), name="call_deadline_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("calls:detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.opens_at and self.deadline and self.deadline <= self.opens_at:
+            raise ValidationError({"deadline": _("Hạn nộp phải sau ngày mở nhận hồ sơ.")})
+
+    def status_at(self, moment: Any) -> CallStatus:
+        if moment < self.opens_at:
+            return CallStatus.UPCOMING
+        if moment > self.deadline:
+            return CallStatus.CLOSED
+        return CallStatus.OPEN
+
+    @property
+    def status(self) -> CallStatus:
+        return self.status_at(timezone.now())
+
+    def accepts(self, category: str) -> bool:
+        return category in self.categories
+
+    def category_labels(self) -> list[str]:
+        return [
+            str(ContentCategory(code).label) for code in self.categories if code in ContentCategory.values
+        ]

@@ -20,9 +20,17 @@ from khuyencong.core.money import vnd
 from khuyencong.core.text import search_key
 from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.projects import workflow
+from khuyencong.projects import calls, repeat, workflow
 from khuyencong.projects.choices import FundingSource, Status
-from khuyencong.projects.models import Advance, BudgetLine, ExpectedResult, Project, Recovery, code_key
+from khuyencong.projects.models import (
+    Advance,
+    BudgetLine,
+    Call,
+    ExpectedResult,
+    Project,
+    Recovery,
+    code_key,
+)
 from khuyencong.rules.selectors import SupportLimit, check_support
 
 S = Status
@@ -137,11 +145,16 @@ def project_create(
     beneficiaries: Iterable[Any] = (),
     budget: Mapping[str, Any] | None = None,
     expected: Mapping[str, Any] | None = None,
+    call: Call | None = None,
 ) -> Project:
     project = Project(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, created_by=actor)
     if "eligible_cost" in data:
         project.eligible_cost = amount(data["eligible_cost"], field="eligible_cost")
     _may_propose(actor, project.unit)
+    call = call if call is not None else data.get("call")
+    if call is not None:
+        calls.check_new_proposal(project, call)  # level, year, accepted category; not past the deadline
+        project.call = call
     _finish(project)
     project.save()
     project.beneficiaries.set(list(beneficiaries))
@@ -234,7 +247,11 @@ def _move(project: Project, *, to: Status, actor: Any, reason: str = "", **field
 
 @transaction.atomic
 def project_submit(*, project: Project, actor: Any, on: dt.date | None = None) -> Project:
-    """Submit a draft (or a returned proposal). The cap in force on the submission date applies."""
+    """Submit a draft (or a returned proposal). The cap in force on the submission date applies.
+
+    A proposal in a call must fit it and, the first time, arrive before its deadline; one that repeats
+    recent support to a beneficiary needs a justification, which the audit row keeps.
+    """
     locked = _lock(project)
     workflow.require(locked, to=S.SUBMITTED, actor=actor)
     day = on or timezone.localdate()
@@ -247,8 +264,16 @@ def project_submit(*, project: Project, actor: Any, on: dt.date | None = None) -
         raise ValidationError(
             {"beneficiaries": _("Đề án hỗ trợ cơ sở phải nêu ít nhất một cơ sở thụ hưởng.")}
         )
+    calls.check_submission(locked, on=on)
+    previous = repeat.require_justification(locked)
     check_cap(locked, on=day)
-    return _move(locked, to=S.SUBMITTED, actor=actor, submitted_on=day)
+    return _move(
+        locked,
+        to=S.SUBMITTED,
+        actor=actor,
+        reason=repeat.audit_reason(previous, locked.repeat_justification),
+        submitted_on=day,
+    )
 
 
 @transaction.atomic
