@@ -21,7 +21,7 @@ from khuyencong.core.text import search_key
 from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.projects import calls, repeat, workflow
-from khuyencong.projects.choices import FundingSource, Status
+from khuyencong.projects.choices import ExpectedIndicator, FundingSource, Status
 from khuyencong.projects.models import (
     Advance,
     BudgetLine,
@@ -105,12 +105,30 @@ def _save_money(
         for source, value in clean.items():
             BudgetLine.objects.update_or_create(project=project, source=source, defaults={"amount": value})
     if expected is not None:
-        for indicator, value in expected.items():
+        targets = {
+            ExpectedIndicator(indicator): amount(value, field=f"expected.{indicator}")
+            for indicator, value in expected.items()
+        }
+        project.expected_results.exclude(indicator__in=list(targets)).delete()
+        for indicator, value in targets.items():
             ExpectedResult.objects.update_or_create(
-                project=project,
-                indicator=indicator,
-                defaults={"value": amount(value, field=f"expected.{indicator}")},
+                project=project, indicator=indicator, defaults={"value": value}
             )
+
+
+def _figures(project: Project) -> dict[str, tuple[str, int]]:
+    """Budget lines and expected results as {key: (label, value)}, for the audit trail."""
+    figures = {
+        f"budget.{line.source}": (str(line.get_source_display()), line.amount)
+        for line in project.budget_lines.all()
+    }
+    figures.update(
+        {
+            f"expected.{row.indicator}": (str(row.get_indicator_display()), row.value)
+            for row in project.expected_results.all()
+        }
+    )
+    return figures
 
 
 def _finish(project: Project) -> None:
@@ -123,6 +141,15 @@ def _finish(project: Project) -> None:
     if clash.exists():
         raise ValidationError({"code": _("Mã đề án %(code)s đã được dùng.") % {"code": project.code}})
     project.full_clean(exclude=["code_key"])
+
+
+def _check_beneficiaries(actor: Any, beneficiaries: Iterable[Any], *, already: Iterable[int]) -> None:
+    """A proposer may name only establishments they can see (those already named stay)."""
+    from khuyencong.establishments.models import Establishment
+
+    new_ids = {getattr(b, "pk", b) for b in beneficiaries} - set(already)
+    if new_ids and Establishment.objects.visible_to(actor).filter(pk__in=new_ids).count() != len(new_ids):
+        raise ValidationError({"beneficiaries": _("Có cơ sở thụ hưởng nằm ngoài phạm vi của bạn.")})
 
 
 def _may_propose(actor: Any, unit: AdministrativeUnit) -> None:
@@ -150,7 +177,11 @@ def project_create(
     project = Project(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, created_by=actor)
     if "eligible_cost" in data:
         project.eligible_cost = amount(data["eligible_cost"], field="eligible_cost")
+    if project.unit_id is None:
+        raise ValidationError({"unit": _("Hãy chọn địa điểm thực hiện đề án.")})
     _may_propose(actor, project.unit)
+    beneficiaries = list(beneficiaries)
+    _check_beneficiaries(actor, beneficiaries, already=())
     call = call if call is not None else data.get("call")
     if call is not None:
         calls.check_new_proposal(project, call)  # level, year, accepted category; not past the deadline
@@ -169,15 +200,16 @@ def project_create(
     return project
 
 
-def _money_changes(before: Mapping[str, int], project: Project) -> dict[str, dict[str, Any]]:
-    after = project.budget()
-    changes = {}
-    for source in sorted(set(before) | set(after)):
-        if before.get(source) != after.get(source):
-            changes[f"budget.{source}"] = {
-                "label": str(FundingSource(source).label),
-                "before": before.get(source),
-                "after": after.get(source),
+def _money_changes(before: Mapping[str, tuple[str, int]], project: Project) -> dict[str, dict[str, Any]]:
+    after = _figures(project)
+    changes: dict[str, dict[str, Any]] = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if (old and old[1]) != (new and new[1]):
+            changes[key] = {
+                "label": (new or old or ("", 0))[0],
+                "before": old[1] if old else None,
+                "after": new[1] if new else None,
             }
     return changes
 
@@ -206,16 +238,21 @@ def project_update(
     }:
         raise PermissionDenied(_("Bạn không có quyền sửa đề án này."))
     before = audit.snapshot(locked)
-    money_before = locked.budget()
+    money_before = _figures(locked)
+    unit_before = locked.unit_id
     for key, value in data.items():
         if key in EDITABLE_FIELDS:
             setattr(locked, key, value)
     if "eligible_cost" in data:
         locked.eligible_cost = amount(data["eligible_cost"], field="eligible_cost")
+    if locked.unit_id != unit_before:
+        _may_propose(actor, locked.unit)  # a record may only move to a place the actor serves
     _finish(locked)
     locked.save()
     if beneficiaries is not None:
-        locked.beneficiaries.set(list(beneficiaries))
+        beneficiaries = list(beneficiaries)
+        _check_beneficiaries(actor, beneficiaries, already=locked.beneficiaries.values_list("pk", flat=True))
+        locked.beneficiaries.set(beneficiaries)
     _save_money(locked, budget, expected)
     check_cap(locked, on=locked.submitted_on or timezone.localdate())
     audit.record(
@@ -225,6 +262,17 @@ def project_update(
         changes={**audit.diff(before, audit.snapshot(locked)), **_money_changes(money_before, locked)},
     )
     return locked
+
+
+def _require_data_move(project: Project, *, to: Status, actor: Any) -> None:
+    """Approval, contract and settlement carry data of their own; a suspended project resumes with a
+    plain move first, so that a decision or contract is never overwritten on the way back."""
+    if project.status == S.SUSPENDED:
+        raise workflow.TransitionError(
+            _("Đề án đang tạm dừng: hãy cho tiếp tục trước khi chuyển sang “%(to)s”.") % {"to": to.label},
+            code="suspended",
+        )
+    workflow.require(project, to=to, actor=actor)
 
 
 def _move(project: Project, *, to: Status, actor: Any, reason: str = "", **fields: Any) -> Project:
@@ -298,7 +346,7 @@ def project_approve(
 ) -> Project:
     """Approve with the decision's number and date. The plan's approval calls this too."""
     locked = _lock(project)
-    workflow.require(locked, to=S.APPROVED, actor=actor)
+    _require_data_move(locked, to=S.APPROVED, actor=actor)
     if not decision_number.strip():
         raise ValidationError({"decision_number": _("Cần số quyết định phê duyệt.")})
     check_cap(locked, on=locked.submitted_on or decision_date)
@@ -318,7 +366,7 @@ def project_contract(
     *, project: Project, actor: Any, contract_number: str, contract_date: dt.date, contract_amount: Any
 ) -> Project:
     locked = _lock(project)
-    workflow.require(locked, to=S.CONTRACTED, actor=actor)
+    _require_data_move(locked, to=S.CONTRACTED, actor=actor)
     value = amount(contract_amount, field="contract_amount")
     if not contract_number.strip():
         raise ValidationError({"contract_number": _("Cần số hợp đồng.")})
@@ -389,7 +437,7 @@ def project_settle(
 ) -> Project:
     """Settle: the settled amount may be lower than approved; money advanced above it is recovered."""
     locked = _lock(project)
-    workflow.require(locked, to=S.SETTLED, actor=actor)
+    _require_data_move(locked, to=S.SETTLED, actor=actor)
     value = amount(settled_amount, field="settled_amount")
     if value > (locked.approved_support or 0):
         raise ValidationError(

@@ -1,10 +1,17 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from khuyencong.projects import views
 
 app_name = "projects"
-urlpatterns = [
+urlpatterns: list[URLPattern] = [
     path("", views.project_list_view, name="list"),
+    path("them/", views.project_create_view, name="create"),
+    path("muc-toi-da/", views.project_limit_view, name="limit"),
     path("<str:code>/", views.project_detail_view, name="detail"),
+    path("<str:code>/sua/", views.project_edit_view, name="edit"),
+    path("<str:code>/phe-duyet/", views.project_approve_view, name="approve"),
+    path("<str:code>/hop-dong/", views.project_contract_view, name="contract"),
+    path("<str:code>/tam-ung/", views.project_advance_view, name="advance"),
+    path("<str:code>/quyet-toan/", views.project_settle_view, name="settle"),
     path("<str:code>/chuyen/<str:to>/", views.project_transition_view, name="transition"),
 ]

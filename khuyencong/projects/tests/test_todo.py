@@ -109,9 +109,10 @@ def test_a_representative_sees_their_own_drafts_and_returned_proposals(
 
 
 def test_a_representative_counts_a_proposal_with_several_beneficiaries_once(
-    business_rep, ba_son_coop, hung_long, make_project
+    business_rep, officer, ba_son_coop, hung_long, make_project
 ):
-    make_project(Status.DRAFT, actor=business_rep, beneficiaries=[hung_long, ba_son_coop])
+    # a joint proposal is entered by the centre: a representative may only name their own establishment
+    make_project(Status.DRAFT, actor=officer, beneficiaries=[hung_long, ba_son_coop])
     assert counts(business_rep) == {"drafts": 1, "returned": 0}
     (drafts, _returned) = todo.todo_list(user=business_rep)
     assert len(drafts.items) == 1

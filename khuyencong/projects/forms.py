@@ -1,0 +1,351 @@
+"""Forms for projects: the proposal itself and the moves that carry data of their own.
+
+Forms only read and check what was typed; the services decide (caps, roles, money invariants) and their
+ValidationErrors are folded back into the form by `add_service_error`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from khuyencong.accounts.choices import Role
+from khuyencong.accounts.scope import ALL, scope_unit_ids
+from khuyencong.core.money import group
+from khuyencong.establishments.models import Establishment
+from khuyencong.establishments.selectors import establishment_list
+from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.geo.selectors import commune_choices
+from khuyencong.projects import services, workflow
+from khuyencong.projects.choices import (
+    SUBTYPES,
+    SUPPORT_SOURCES,
+    ExpectedIndicator,
+    FundingSource,
+    SubType,
+)
+from khuyencong.projects.models import Project
+
+MAX_VND = 10**15  # a million billion đồng: far above any project, far below a 64-bit column
+MAX_COUNT = 2_147_483_647  # what a PositiveIntegerField holds everywhere
+FORM_FIELDS = tuple(name for name in services.EDITABLE_FIELDS if name != "is_demo")
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+_SUFFIX = re.compile(r"\s*(₫|đồng|đ|vnđ|vnd)\.?$", re.IGNORECASE)
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_PLAIN = re.compile(r"\d+")
+_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")
+_MINUS = ("-", "\u2212", "\u2013")  # hyphen-minus, minus sign, en dash (what word processors paste)
+
+
+def parse_whole_number(text: str, *, label: Any, maximum: int = MAX_VND) -> int:
+    """'1.286.000.000', '1 286 000 000', '1286000000 ₫' -> 1286000000.
+
+    Vietnamese writes 1.286.000.000 with dots between thousands and a comma before decimals. A whole
+    number is asked for, so a comma, a dot that does not group thousands or a minus sign is refused
+    with a message naming the field, never guessed at.
+    """
+    name = capfirst(str(label))
+    raw = _SUFFIX.sub("", str(text).strip()).strip()
+    if raw.startswith(_MINUS):
+        raise ValidationError(_("%(field)s không được là số âm.") % {"field": name}, code="negative")
+    raw = _SPACES.sub(".", raw)  # "1 286 000" groups thousands with spaces
+    if _PLAIN.fullmatch(raw):
+        value = int(raw)
+    elif _GROUPED.fullmatch(raw):
+        value = int(raw.replace(".", ""))
+    elif re.fullmatch(r"[\d.]+([.,]\d*)?", raw) and ("," in raw or "." in raw):
+        raise ValidationError(
+            _(
+                "%(field)s phải là số nguyên, không có phần thập phân; "
+                "dấu chấm chỉ dùng để phân cách hàng nghìn (ví dụ 1.286.000.000)."
+            )
+            % {"field": name},
+            code="decimal",
+        )
+    else:
+        raise ValidationError(
+            _("%(field)s không phải là số hợp lệ; hãy nhập ví dụ 1.286.000.000.") % {"field": name},
+            code="invalid",
+        )
+    if value > maximum:
+        raise ValidationError(_("%(field)s quá lớn.") % {"field": name}, code="too_large")
+    return value
+
+
+class WholeNumberField(forms.Field):
+    """A whole number (đồng, people, machines) typed the Vietnamese way; errors name the field."""
+
+    def __init__(
+        self, *, minimum: int = 0, maximum: int = MAX_VND, money: bool = True, **kwargs: Any
+    ) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+        attrs = {"inputmode": "numeric", "autocomplete": "off", "maxlength": "40"}
+        if money:
+            attrs["placeholder"] = "1.286.000.000"
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if value in self.empty_values or not str(value).strip():
+            return None
+        text = str(value)
+        if len(text) > 40:
+            raise ValidationError(
+                _("%(field)s không phải là số hợp lệ; hãy nhập ví dụ 1.286.000.000.")
+                % {"field": capfirst(str(self.label))},
+                code="invalid",
+            )
+        return parse_whole_number(text, label=self.label, maximum=self.maximum)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and value < self.minimum:
+            raise ValidationError(
+                _("%(field)s phải từ %(min)s trở lên.")
+                % {"field": capfirst(str(self.label)), "min": group(self.minimum)},
+                code="min_value",
+            )
+
+    def prepare_value(self, value: Any) -> Any:
+        return group(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def date_field(label: Any, *, required: bool = True) -> forms.DateField:
+    """A date typed dd/mm/yyyy, as Vietnamese documents print it."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
+        ),
+        error_messages={"invalid": gettext_lazy("Hãy nhập ngày theo dạng dd/mm/yyyy, ví dụ 15/03/2024.")},
+        help_text=gettext_lazy("dd/mm/yyyy"),
+    )
+
+
+def add_service_error(
+    form: forms.BaseForm, error: ValidationError, field_for: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError on the field it names, or above the form when no field matches."""
+    field_for = field_for or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, errors in error.error_dict.items():
+        target = field_for.get(key, key.replace(".", "_"))
+        if target in form.fields:
+            form.add_error(target, errors)
+        else:
+            form.add_error(None, ValidationError([e for err in errors for e in err.messages]))
+
+
+def _label(name: str) -> str:
+    """The model field's verbose name, capitalised, as a form label."""
+    return capfirst(str(getattr(Project._meta.get_field(name), "verbose_name", name)))
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AdministrativeUnit) -> str:
+        return str(obj)
+
+
+class ProjectForm(forms.ModelForm):
+    """A proposal's own fields, its beneficiaries, its budget by source and its expected results.
+
+    The unit is a current commune of the installation's province (a commune officer's own communes only);
+    beneficiaries are the establishments the user may see.
+    """
+
+    class Meta:
+        model = Project
+        fields = FORM_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "partners": forms.Textarea(attrs={"rows": 2}),
+            "repeat_justification": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        instance: Project = self.instance
+        editing = instance.pk is not None
+
+        communes = commune_choices(province_code=settings.KHUYENCONG_PROVINCE)
+        if workflow.role_of(user) == Role.COMMUNE_OFFICER:
+            ids = scope_unit_ids(user)
+            if ids is not ALL:
+                communes = communes.filter(id__in=ids)
+        if editing and instance.unit_id:
+            # A project recorded in an old (pre-2025) unit keeps it selectable.
+            communes = communes | AdministrativeUnit.objects.filter(pk=instance.unit_id)
+        unit = UnitChoiceField(queryset=communes, label=_label("unit"))
+        unit.error_messages["invalid_choice"] = gettext_lazy(
+            "Địa điểm đã chọn không có trong danh sách xã/phường hiện hành thuộc phạm vi của bạn."
+        )
+        self.fields["unit"] = unit
+
+        visible = establishment_list(user=user).values("pk")
+        choice = Q(pk__in=visible)
+        if editing:
+            choice |= Q(pk__in=instance.beneficiaries.values("pk"))
+        self.fields["beneficiaries"] = forms.ModelMultipleChoiceField(
+            queryset=Establishment.objects.filter(choice).order_by("name", "id"),
+            required=False,
+            label=_label("beneficiaries"),
+            help_text=gettext_lazy("Giữ Ctrl (hoặc ⌘) để chọn nhiều cơ sở."),
+            widget=forms.SelectMultiple(attrs={"size": 6}),
+        )
+        self.fields["eligible_cost"] = WholeNumberField(
+            label=_label("eligible_cost"),
+            required=True,
+        )
+        subtype = self.fields["subtype"]
+        assert isinstance(subtype, forms.ChoiceField)
+        subtype.choices = [("", _("— Loại chính của nội dung —")), *SubType.choices]
+        for name in ("category", "level"):
+            choice_field = self.fields[name]
+            assert isinstance(choice_field, forms.ChoiceField)
+            options = [choice for choice in cast(Iterable[Any], choice_field.choices) if choice[0] != ""]
+            choice_field.choices = [("", _("— Chọn —")), *options]
+        for name in ("start_date", "end_date"):
+            self.fields[name] = date_field(_label(name), required=False)
+        self.fields["plan_year"].widget.attrs.update({"min": 2000, "max": 2100})
+
+        for source in FundingSource:
+            self.fields[f"budget_{source}"] = WholeNumberField(
+                label=_("Kinh phí: %(source)s (đồng)") % {"source": source.label}, required=False
+            )
+        for indicator in ExpectedIndicator:
+            self.fields[f"expected_{indicator}"] = WholeNumberField(
+                label=_("Dự kiến: %(indicator)s") % {"indicator": indicator.label},
+                required=False,
+                maximum=MAX_COUNT,
+                money=False,
+            )
+
+        if editing:
+            self.initial.setdefault(
+                "beneficiaries", list(instance.beneficiaries.values_list("pk", flat=True))
+            )
+            for code, value in instance.budget().items():
+                self.initial.setdefault(f"budget_{code}", value)
+            for result in instance.expected_results.all():
+                self.initial.setdefault(f"expected_{result.indicator}", result.value)
+
+    # Groups of fields for the template: (legend, [bound fields]).
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        budget = [self[f"budget_{s}"] for s in FundingSource]
+        expected = [self[f"expected_{i}"] for i in ExpectedIndicator]
+        general = [
+            self[name] for name in FORM_FIELDS if name not in {"eligible_cost", "repeat_justification"}
+        ]
+        general.insert(general.index(self["unit"]) + 1, self["beneficiaries"])
+        return [
+            (_("Thông tin chung"), general),
+            (_("Kinh phí"), [self["eligible_cost"], *budget]),
+            (_("Kết quả dự kiến"), expected),
+            (_("Hỗ trợ lặp lại"), [self["repeat_justification"]]),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        category, subtype = data.get("category"), data.get("subtype")
+        if category and subtype and subtype not in SUBTYPES.get(category, ()):
+            allowed = SUBTYPES.get(category, ())
+            self.add_error(
+                "subtype",
+                _("Loại chi tiết này không thuộc nội dung đã chọn; hãy chọn %(options)s hoặc để loại chính.")
+                % {"options": ", ".join(str(SubType(s).label) for s in allowed)}
+                if allowed
+                else _("Nội dung này không chia loại chi tiết; hãy để loại chính."),
+            )
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("Ngày kết thúc không được trước ngày bắt đầu."))
+        return data
+
+    def validate_unique(self) -> None:
+        # The service reports a code already in use itself, naming it.
+        pass
+
+    # What the services take.
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in FORM_FIELDS if name in self.cleaned_data}
+
+    def budget(self) -> dict[str, int]:
+        return {
+            source: self.cleaned_data[f"budget_{source}"]
+            for source in FundingSource.values
+            if self.cleaned_data.get(f"budget_{source}") is not None
+        }
+
+    def expected(self) -> dict[str, int]:
+        """Typed values; an indicator emptied on an existing project is sent as 0 (the service keeps rows)."""
+        values = {
+            indicator: self.cleaned_data[f"expected_{indicator}"]
+            for indicator in ExpectedIndicator.values
+            if self.cleaned_data.get(f"expected_{indicator}") is not None
+        }
+        if self.instance.pk is not None:
+            for indicator in self.instance.expected_results.values_list("indicator", flat=True):
+                values.setdefault(indicator, 0)
+        return values
+
+    def requested_support(self) -> int:
+        return sum(value for source, value in self.budget().items() if source in SUPPORT_SOURCES)
+
+    def support_field(self) -> str:
+        """The field a cap error belongs on: the first support source filled in."""
+        for source in FundingSource:
+            if source in SUPPORT_SOURCES and self.cleaned_data.get(f"budget_{source}"):
+                return f"budget_{source}"
+        return f"budget_{FundingSource.PROVINCIAL}"
+
+    def add_service_error(self, error: ValidationError) -> None:
+        add_service_error(
+            self, error, {"requested_support": self.support_field(), "budget": self.support_field()}
+        )
+
+
+class ApproveForm(forms.Form):
+    decision_number = forms.CharField(label=gettext_lazy("Số quyết định phê duyệt"), max_length=60)
+    decision_date = date_field(gettext_lazy("Ngày quyết định"))
+
+
+class ContractForm(forms.Form):
+    contract_number = forms.CharField(label=gettext_lazy("Số hợp đồng"), max_length=60)
+    contract_date = date_field(gettext_lazy("Ngày ký hợp đồng"))
+    contract_amount = WholeNumberField(label=gettext_lazy("Giá trị hợp đồng (đồng)"))
+
+
+class AdvanceForm(forms.Form):
+    amount = WholeNumberField(label=gettext_lazy("Số tiền tạm ứng (đồng)"), minimum=1)
+    paid_on = date_field(gettext_lazy("Ngày tạm ứng"))
+    note = forms.CharField(label=gettext_lazy("Ghi chú"), max_length=300, required=False)
+
+
+class SettleForm(forms.Form):
+    settled_amount = WholeNumberField(label=gettext_lazy("Kinh phí quyết toán (đồng)"))
+    liquidation_date = date_field(gettext_lazy("Ngày thanh lý hợp đồng"))
+    reason = forms.CharField(
+        label=gettext_lazy("Ghi chú"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,166 @@
+"""One project from draft to settled, every step taken through the pages by the role that owns it."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from conftest import PASSWORD
+
+LOGIN_PATH = "/tai-khoan/dang-nhap/"
+
+
+def sign_in(page: Page, live_server, user, path: str) -> None:
+    page.goto(f"{live_server.url}{LOGIN_PATH}?next={path}")
+    page.get_by_label("Tên đăng nhập").fill(user.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(live_server.url + path)
+
+
+def sign_out(page: Page, live_server) -> None:
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url(re.compile(re.escape(live_server.url + LOGIN_PATH)))
+
+
+def press(page: Page, name: str) -> None:
+    """Click a move's button and wait for the page the redirect brings back."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
+
+
+def expect_status(page: Page, label: str) -> None:
+    expect(page.locator("#project-status")).to_have_text(label)
+
+
+@pytest.fixture
+def shipped_caps(transactional_db) -> None:
+    """The caps a migration ships as data, put back if an earlier live-server test flushed them."""
+    from django.apps import apps
+
+    from khuyencong.rules.models import RuleSet
+
+    if not RuleSet.objects.exists():
+        importlib.import_module("khuyencong.rules.migrations.0002_default_rule_sets").ship(apps, None)
+
+
+def test_a_project_goes_from_draft_to_settled_through_the_pages(
+    live_server, shipped_caps, page: Page, officer, leader, hung_long
+) -> None:
+    # The officer proposes a demonstration model; the form shows the legal maximum as amounts are typed.
+    sign_in(page, live_server, officer, "/de-an/")
+    page.get_by_role("button", name="Lập đề án").click()
+    page.wait_for_url(live_server.url + "/de-an/them/")
+    page.get_by_label("Mã đề án").fill("KCĐP-2026-001")
+    page.get_by_label("Tên đề án").fill("Mô hình trình diễn dây chuyền sản xuất ống nhựa")
+    page.get_by_label("Nội dung hỗ trợ").select_option("demonstration_model")
+    page.get_by_label("Cấp khuyến công").select_option("local")
+    page.get_by_label("Năm kế hoạch").fill("2026")
+    page.get_by_label("Đơn vị thực hiện").fill("Trung tâm Khuyến công Lạng Sơn")
+    page.get_by_label("Địa điểm").select_option(label="Phường Tam Thanh")
+    page.get_by_label("Cơ sở thụ hưởng").select_option(label="Công ty TNHH thương mại Hưng Long")
+    page.get_by_label("Ngày bắt đầu").fill("01/03/2026")
+    page.get_by_label("Ngày kết thúc").fill("30/11/2026")
+    page.get_by_label("Chi phí hợp lệ").fill("2.000.000.000")
+    page.get_by_label("Kinh phí: Ngân sách tỉnh").fill("500.000.000")
+    page.get_by_label("Kinh phí: Vốn đối ứng").fill("1.500.000.000")
+    page.get_by_label("Dự kiến: Lao động có việc làm").fill("30")
+    page.get_by_label("Dự kiến: Lao động có việc làm").press("Tab")
+    # Let the live preview settle before saving: the test database (in-memory SQLite) locks a table
+    # against a read that overlaps a write.
+    page.wait_for_load_state("networkidle")
+    limit = page.locator("#limit")
+    expect(limit).to_contain_text("600.000.000 ₫")  # 30 % of 2 bn, below the 1 bn amount cap
+    expect(limit).to_contain_text("Thông tư 28/2018/TT-BTC")
+    expect(limit).to_contain_text("không vượt mức trần")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu", exact=True).click()
+    assert page.url == live_server.url + "/de-an/KCDP-2026-001/"
+    expect_status(page, "Dự thảo")
+    expect(page.locator("#requested-support")).to_contain_text("Mức tối đa theo quy định: 600.000.000 ₫")
+    project_path = "/de-an/KCDP-2026-001/"
+
+    press(page, "Nộp đề án")
+    expect_status(page, "Đã nộp")
+    press(page, "Bắt đầu thẩm định")
+    expect_status(page, "Đang thẩm định")
+    press(page, "Đề xuất vào kế hoạch")
+    expect_status(page, "Đề xuất vào kế hoạch")
+    # Only the leader approves: the officer has no approval form.
+    expect(page.get_by_role("button", name="Phê duyệt", exact=True)).to_have_count(0)
+    sign_out(page, live_server)
+
+    # The leader approves with the decision's number and date.
+    sign_in(page, live_server, leader, project_path)
+    page.get_by_label("Số quyết định phê duyệt").fill("125/QĐ-SCT")
+    page.get_by_label("Ngày quyết định").fill("20/02/2026")
+    press(page, "Phê duyệt")
+    expect_status(page, "Đã phê duyệt")
+    expect(page.get_by_text("quyết định số 125/QĐ-SCT ngày 20/02/2026")).to_be_visible()
+    sign_out(page, live_server)
+
+    # The officer follows it through contract, implementation, an advance and acceptance.
+    sign_in(page, live_server, officer, project_path)
+    page.get_by_label("Số hợp đồng").fill("07/HĐ-KC")
+    page.get_by_label("Ngày ký hợp đồng").fill("01/03/2026")
+    page.get_by_label("Giá trị hợp đồng").fill("500.000.000")
+    press(page, "Ghi nhận hợp đồng")
+    expect_status(page, "Đã ký hợp đồng")
+    press(page, "Bắt đầu thực hiện")
+    expect_status(page, "Đang thực hiện")
+
+    # A first try with decimals is refused, naming the field; nothing is recorded.
+    page.get_by_label("Số tiền tạm ứng").fill("200.000.000,5")
+    page.get_by_label("Ngày tạm ứng").fill("15/03/2026")
+    press(page, "Ghi nhận tạm ứng")
+    expect(page.get_by_role("alert").filter(has_text="Chưa ghi nhận được tạm ứng")).to_contain_text(
+        "Số tiền tạm ứng (đồng) phải là số nguyên"
+    )
+    page.get_by_label("Số tiền tạm ứng").fill("200.000.000")
+    page.get_by_label("Ngày tạm ứng").fill("15/03/2026")
+    page.get_by_label("Ghi chú").fill("Tạm ứng đợt 1")
+    press(page, "Ghi nhận tạm ứng")
+    expect(page.get_by_text("Đã ghi nhận tạm ứng 200.000.000 ₫")).to_be_visible()
+    advances = page.get_by_role("table", name="Tạm ứng: tổng 200.000.000 ₫")
+    expect(advances).to_contain_text("15/03/2026")
+    expect(advances).to_contain_text("200.000.000 ₫")
+
+    press(page, "Đề nghị nghiệm thu")
+    expect_status(page, "Chờ nghiệm thu")
+    press(page, "Ghi nhận nghiệm thu đạt")
+    expect_status(page, "Đã nghiệm thu")
+
+    # Settled below the approved 500 m (and above the 200 m advanced, so nothing to recover).
+    page.get_by_label("Kinh phí quyết toán").fill("450.000.000")
+    page.get_by_label("Ngày thanh lý hợp đồng").fill("20/12/2026")
+    press(page, "Quyết toán")
+    expect_status(page, "Đã quyết toán")
+    expect(page.get_by_text("Đã quyết toán đề án: 450.000.000 ₫.")).to_be_visible()
+    expect(page.get_by_text("Thu hồi (tạm ứng vượt số quyết toán)")).to_have_count(0)
+
+    # The history lists every step, each with who took it.
+    history = page.locator("table.history")
+    steps = [
+        "Đã nộp",
+        "Đang thẩm định",
+        "Đề xuất vào kế hoạch",
+        "Đã phê duyệt",
+        "Đã ký hợp đồng",
+        "Đang thực hiện",
+        "Chờ nghiệm thu",
+        "Đã nghiệm thu",
+        "Đã quyết toán",
+    ]
+    moves = history.locator("tbody tr", has_text="Chuyển trạng thái")
+    expect(moves).to_have_count(len(steps))
+    # Newest first: read them back in the order they happened, with who took each step.
+    rows = moves.all()[::-1]
+    assert [row.locator("li", has_text="Trạng thái").locator("ins").inner_text() for row in rows] == steps
+    assert [row.locator("td").nth(1).inner_text() for row in rows] == [
+        "Hoàng Thị Lãnh" if step == "Đã phê duyệt" else "Nguyễn Văn Cán" for step in steps
+    ]
+    expect(history.locator("tbody tr", has_text="Tạm ứng đợt 1")).to_have_count(1)
+    assert page.js_errors == []  # type: ignore[attr-defined]
