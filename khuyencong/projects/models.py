@@ -346,3 +346,57 @@ class Call(models.Model):
         return [
             str(ContentCategory(code).label) for code in self.categories if code in ContentCategory.values
         ]
+
+
+class Acceptance(models.Model):
+    """The council's on-site acceptance (nghiệm thu): what was achieved against what was expected."""
+
+    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="acceptance")
+    held_on = models.DateField(_("ngày nghiệm thu"))
+    accepted = models.BooleanField(_("đạt yêu cầu"))
+    notes = models.TextField(_("nhận xét của hội đồng"), blank=True)
+    # Trainees by sex and ethnic minority, reported beside the workers_trained result.
+    trained_women = models.PositiveIntegerField(_("trong đó nữ"), default=0)
+    trained_ethnic_minority = models.PositiveIntegerField(_("trong đó dân tộc thiểu số"), default=0)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("biên bản nghiệm thu")
+        verbose_name_plural = _("biên bản nghiệm thu")
+
+    def __str__(self) -> str:
+        return f"{self.project.code} ({self.held_on:%d/%m/%Y})"
+
+
+class ActualResult(models.Model):
+    acceptance = models.ForeignKey(Acceptance, on_delete=models.CASCADE, related_name="results")
+    indicator = models.CharField(_("chỉ tiêu"), max_length=40, choices=ExpectedIndicator.choices)
+    value = models.PositiveIntegerField(_("giá trị đạt được"))
+
+    class Meta:
+        verbose_name = _("kết quả đạt được")
+        verbose_name_plural = _("kết quả đạt được")
+        constraints = [
+            models.UniqueConstraint(fields=["acceptance", "indicator"], name="actual_one_per_indicator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_indicator_display()}: {self.value}"
+
+
+class Machine(models.Model):
+    """A machine or line handed over under the project, identified by its serial number."""
+
+    acceptance = models.ForeignKey(Acceptance, on_delete=models.CASCADE, related_name="machines")
+    name = models.CharField(_("tên máy, thiết bị"), max_length=200)
+    serial_number = models.CharField(_("số hiệu (serial)"), max_length=100)
+
+    class Meta:
+        verbose_name = _("máy móc bàn giao")
+        verbose_name_plural = _("máy móc bàn giao")
+        constraints = [
+            models.UniqueConstraint(fields=["acceptance", "serial_number"], name="machine_serial_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.serial_number})"

@@ -23,10 +23,13 @@ from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.projects import calls, repeat, workflow
 from khuyencong.projects.choices import ExpectedIndicator, FundingSource, Status
 from khuyencong.projects.models import (
+    Acceptance,
+    ActualResult,
     Advance,
     BudgetLine,
     Call,
     ExpectedResult,
+    Machine,
     Project,
     Recovery,
     code_key,
@@ -385,6 +388,76 @@ def project_contract(
         contract_date=contract_date,
         contract_amount=value,
     )
+
+
+@transaction.atomic
+def project_record_acceptance(
+    *,
+    project: Project,
+    actor: Any,
+    held_on: dt.date,
+    accepted: bool,
+    results: Mapping[str, Any],
+    trained_women: Any = 0,
+    trained_ethnic_minority: Any = 0,
+    machines: Iterable[tuple[str, str]] = (),
+    notes: str = "",
+) -> Acceptance:
+    """Record the council's visit and verdict, with the results achieved, and move the project on."""
+    locked = _lock(project)
+    to = S.ACCEPTED if accepted else S.NOT_ACCEPTED
+    if not accepted and not notes.strip():
+        raise ValidationError({"notes": _("Cần ghi rõ lý do không nghiệm thu.")})
+    workflow.require(locked, to=to, actor=actor, reason=notes or "-")
+    achieved = {
+        ExpectedIndicator(indicator): amount(value, field=f"results.{indicator}")
+        for indicator, value in results.items()
+    }
+    women = amount(trained_women, field="trained_women")
+    minority = amount(trained_ethnic_minority, field="trained_ethnic_minority")
+    trained = achieved.get(ExpectedIndicator.WORKERS_TRAINED, 0)
+    if women > trained or minority > trained:
+        raise ValidationError(
+            {
+                "trained_women": _(
+                    "Số học viên nữ hoặc dân tộc thiểu số không được lớn hơn số lao động được đào tạo."
+                )
+            }
+        )
+    acceptance = Acceptance(
+        project=locked,
+        held_on=held_on,
+        accepted=accepted,
+        notes=notes,
+        trained_women=women,
+        trained_ethnic_minority=minority,
+        recorded_by=actor,
+    )
+    acceptance.full_clean()
+    acceptance.save()
+    ActualResult.objects.bulk_create(
+        [
+            ActualResult(acceptance=acceptance, indicator=indicator, value=value)
+            for indicator, value in achieved.items()
+        ]
+    )
+    serials: set[str] = set()
+    for name, serial in machines:
+        if not serial.strip() or serial.strip() in serials:
+            raise ValidationError({"machines": _("Mỗi máy cần một số hiệu (serial) riêng, không trùng.")})
+        serials.add(serial.strip())
+        Machine.objects.create(acceptance=acceptance, name=name.strip(), serial_number=serial.strip())
+    _move(locked, to=to, actor=actor, reason=notes)
+    audit.record(
+        instance=locked,
+        action=AuditAction.UPDATE,
+        actor=actor,
+        changes={
+            f"result.{indicator}": {"label": str(indicator.label), "before": None, "after": value}
+            for indicator, value in achieved.items()
+        },
+    )
+    return acceptance
 
 
 def advance_limit(project: Project) -> int:
