@@ -1,8 +1,8 @@
-"""Demo data for `khuyencong setup --demo`: named users for every role and a small registry.
+"""Demo data for `khuyencong setup --demo`: named users for every role, a small registry and projects.
 
 Establishments are fictional except Công ty TNHH thương mại Hưng Long, which the source article
 (Báo Lạng Sơn, 07/08/2012) names for its plastics line; no tax codes are invented for any of them.
-Idempotent: records are matched by user name and by normalised name + commune.
+Idempotent: records are matched by user name, by normalised name + commune, and projects by code.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from khuyencong.establishments import services
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.choices import Generation, Level
 from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.projects.demo import build_demo_projects
 
 DEMO_PASSWORD_ENV = "KHUYENCONG_DEMO_PASSWORD"
 DEFAULT_DEMO_PASSWORD = "khuyencong-demo-2025"
@@ -141,6 +142,7 @@ DEMO_USERS: list[tuple[str, str, str, str]] = [
 class DemoReport:
     users_created: int = 0
     establishments_created: int = 0
+    projects_created: int = 0
     password: str = ""
 
 
@@ -191,4 +193,9 @@ def load_demo(*, province: str = "20") -> DemoReport:
     if hung_long is not None and representative.establishment_id is None:
         representative.establishment = hung_long
         representative.save(update_fields=["establishment"])
+    # The 2008–2012 programme of the source article and a few current projects, built through the
+    # project services with the users above (khuyencong/projects/demo.py).
+    built = build_demo_projects(province=province)
+    report.projects_created = built.projects_created
+    report.establishments_created += built.establishments_created
     return report

@@ -176,7 +176,10 @@ def project_create(
     budget: Mapping[str, Any] | None = None,
     expected: Mapping[str, Any] | None = None,
     call: Call | None = None,
+    on: dt.date | None = None,
 ) -> Project:
+    """Create a draft. `on` is the date whose caps apply (default today); an officer entering a past
+    year's proposal gives that year's date, since the cap in force then is the one that applies."""
     project = Project(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, created_by=actor)
     if "eligible_cost" in data:
         project.eligible_cost = amount(data["eligible_cost"], field="eligible_cost")
@@ -193,7 +196,7 @@ def project_create(
     project.save()
     project.beneficiaries.set(list(beneficiaries))
     _save_money(project, budget, expected)
-    check_cap(project, on=timezone.localdate())
+    check_cap(project, on=on or timezone.localdate())
     audit.record(
         instance=project,
         action=AuditAction.CREATE,

@@ -42,3 +42,24 @@ def test_the_cap_of_the_submission_date_applies(officer, proposal):
     services.project_submit(project=proposal, actor=officer, on=dt.date(2018, 5, 15))
     proposal.refresh_from_db()
     assert proposal.status == Status.SUBMITTED and proposal.submitted_on == dt.date(2018, 5, 15)
+
+
+def test_a_past_proposal_is_checked_against_the_caps_of_its_own_date(officer, geo, hung_long):
+    data = {
+        "code": "KC-2010-099",
+        "title": "Đổi mới máy ép nhựa",
+        "category": "machinery_application",
+        "level": "local",
+        "plan_year": 2010,
+        "implementing_unit": "Trung tâm",
+        "unit": geo.old_tam_thanh,
+        "eligible_cost": 1_000_000_000,
+    }
+    budget = {"provincial": 350_000_000, "beneficiary": 650_000_000}
+    # today TT 28/2018 caps machinery at 300 m; in 2010 no machinery cap was in force (warn, not block)
+    with pytest.raises(ValidationError, match="28/2018"):
+        services.project_create(actor=officer, data=data, beneficiaries=[hung_long], budget=budget)
+    project = services.project_create(
+        actor=officer, data=data, beneficiaries=[hung_long], budget=budget, on=dt.date(2010, 3, 1)
+    )
+    assert project.requested_support == 350_000_000

@@ -15,7 +15,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = load_demo(province=settings.KHUYENCONG_PROVINCE)
         self.stdout.write(
-            f"Dữ liệu mẫu: {report.users_created} người dùng mới, {report.establishments_created} cơ sở mới."
+            f"Dữ liệu mẫu: {report.users_created} người dùng mới, {report.establishments_created} cơ sở mới, "
+            f"{report.projects_created} đề án mới."
         )
         self.stdout.write(f"Tài khoản mẫu (mật khẩu: {report.password}):")
         for username, role, _first, _last in DEMO_USERS:
