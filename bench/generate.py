@@ -20,10 +20,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import json
 import random
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from bench import setup_django
@@ -75,85 +77,397 @@ BUSINESS_WORDS = [
 ]
 TRADES: dict[str, list[tuple[str, int]]] = {
     "forest_products": [
-        ("chế biến lâm sản", 10), ("chế biến gỗ", 8), ("chế biến nông sản", 8), ("chế biến chè", 4),
-        ("chế biến hồi quế", 3), ("sản xuất đồ gỗ", 5), ("chế biến nông lâm sản", 4), ("sơ chế dược liệu", 2),
-        ("chế biến thủy sản", 2), ("xay xát", 3),
+        ("chế biến lâm sản", 10),
+        ("chế biến gỗ", 8),
+        ("chế biến nông sản", 8),
+        ("chế biến chè", 4),
+        ("chế biến hồi quế", 3),
+        ("sản xuất đồ gỗ", 5),
+        ("chế biến nông lâm sản", 4),
+        ("sơ chế dược liệu", 2),
+        ("chế biến thủy sản", 2),
+        ("xay xát", 3),
     ],
     "food_processing": [
-        ("chế biến thực phẩm", 10), ("sản xuất bánh kẹo", 4), ("nấu rượu", 4), ("sản xuất miến dong", 3),
-        ("làm bún bánh phở", 4), ("sản xuất đậu phụ", 2), ("chế biến thịt", 3), ("sản xuất nước mắm", 2),
-        ("làm bánh cuốn", 2), ("sản xuất nước đá", 2), ("rang xay cà phê", 2),
+        ("chế biến thực phẩm", 10),
+        ("sản xuất bánh kẹo", 4),
+        ("nấu rượu", 4),
+        ("sản xuất miến dong", 3),
+        ("làm bún bánh phở", 4),
+        ("sản xuất đậu phụ", 2),
+        ("chế biến thịt", 3),
+        ("sản xuất nước mắm", 2),
+        ("làm bánh cuốn", 2),
+        ("sản xuất nước đá", 2),
+        ("rang xay cà phê", 2),
     ],
     "building_materials": [
-        ("vật liệu xây dựng", 12), ("sản xuất gạch", 5), ("gạch không nung", 4), ("khai thác đá", 3),
-        ("bê tông", 3), ("sản xuất ngói", 2), ("cát sỏi", 2),
+        ("vật liệu xây dựng", 12),
+        ("sản xuất gạch", 5),
+        ("gạch không nung", 4),
+        ("khai thác đá", 3),
+        ("bê tông", 3),
+        ("sản xuất ngói", 2),
+        ("cát sỏi", 2),
     ],
     "mechanical": [
-        ("cơ khí", 12), ("cơ khí chế tạo", 4), ("gò hàn", 4), ("sửa chữa máy nông nghiệp", 3), ("rèn", 2),
-        ("cơ khí nhỏ", 2), ("nhôm kính", 4), ("sắt thép", 3),
+        ("cơ khí", 12),
+        ("cơ khí chế tạo", 4),
+        ("gò hàn", 4),
+        ("sửa chữa máy nông nghiệp", 3),
+        ("rèn", 2),
+        ("cơ khí nhỏ", 2),
+        ("nhôm kính", 4),
+        ("sắt thép", 3),
     ],
     "chemicals_plastics": [("nhựa", 5), ("bao bì nhựa", 3), ("cao su", 3), ("phân bón", 3), ("sơn", 1)],
     "textiles": [("may mặc", 8), ("dệt thổ cẩm", 3), ("dệt may", 4), ("thêu ren", 2), ("da giày", 2)],
     "handicrafts": [
-        ("mây tre đan", 10), ("thủ công mỹ nghệ", 8), ("đan lát", 3), ("gốm", 3), ("chạm khắc gỗ", 2),
-        ("sơn mài", 1), ("làm hương", 3), ("đúc đồng", 1), ("mây tre giang đan", 2), ("chổi chít", 2),
+        ("mây tre đan", 10),
+        ("thủ công mỹ nghệ", 8),
+        ("đan lát", 3),
+        ("gốm", 3),
+        ("chạm khắc gỗ", 2),
+        ("sơn mài", 1),
+        ("làm hương", 3),
+        ("đúc đồng", 1),
+        ("mây tre giang đan", 2),
+        ("chổi chít", 2),
     ],
     "electrical": [("thiết bị điện", 4), ("điện tử", 3), ("lắp ráp linh kiện", 2)],
     "rural_services": [("dịch vụ cơ khí nông nghiệp", 3), ("dịch vụ kỹ thuật", 3), ("sửa chữa điện", 2)],
     "other": [("sản xuất", 4), ("tổng hợp", 2), ("in ấn", 1)],
 }
 SECTOR_WEIGHTS = [
-    ("forest_products", 18), ("food_processing", 22), ("building_materials", 10), ("mechanical", 14),
-    ("chemicals_plastics", 3), ("textiles", 8), ("handicrafts", 14), ("electrical", 2),
-    ("rural_services", 4), ("other", 5),
+    ("forest_products", 18),
+    ("food_processing", 22),
+    ("building_materials", 10),
+    ("mechanical", 14),
+    ("chemicals_plastics", 3),
+    ("textiles", 8),
+    ("handicrafts", 14),
+    ("electrical", 2),
+    ("rural_services", 4),
+    ("other", 5),
 ]
 # Auspicious syllables that trade names are made of.
-BRAND_SYLLABLES = (
-    "Hưng Phát Thịnh Long Phú Thành Đạt An Bình Minh Hoàng Gia Việt Tiến Quang Đức Tân Hòa Hải Nam "
-    "Trường Sơn Hà Kim Ngọc Thái Hồng Vinh Lộc Tài Nguyên Trung Hiếu Nghĩa Tín Cường Thắng Lợi Khang "
-    "Anh Mạnh Tuấn Dũng Hạnh Phúc Xuân Thu Hương Lan Mai Đăng Khoa Bảo Châu Quý Toàn Huy Vượng Đông "
-    "Bắc Tây Nhật Hoa Sáng Tâm Trí Duy Hạ Thiên Lâm Hào Mỹ Phong Khải Lực Cát Hậu Thọ Nhân Uy Vĩnh"
-).split()
+BRAND_SYLLABLES = [
+    "Hưng",
+    "Phát",
+    "Thịnh",
+    "Long",
+    "Phú",
+    "Thành",
+    "Đạt",
+    "An",
+    "Bình",
+    "Minh",
+    "Hoàng",
+    "Gia",
+    "Việt",
+    "Tiến",
+    "Quang",
+    "Đức",
+    "Tân",
+    "Hòa",
+    "Hải",
+    "Nam",
+    "Trường",
+    "Sơn",
+    "Hà",
+    "Kim",
+    "Ngọc",
+    "Thái",
+    "Hồng",
+    "Vinh",
+    "Lộc",
+    "Tài",
+    "Nguyên",
+    "Trung",
+    "Hiếu",
+    "Nghĩa",
+    "Tín",
+    "Cường",
+    "Thắng",
+    "Lợi",
+    "Khang",
+    "Anh",
+    "Mạnh",
+    "Tuấn",
+    "Dũng",
+    "Hạnh",
+    "Phúc",
+    "Xuân",
+    "Thu",
+    "Hương",
+    "Lan",
+    "Mai",
+    "Đăng",
+    "Khoa",
+    "Bảo",
+    "Châu",
+    "Quý",
+    "Toàn",
+    "Huy",
+    "Vượng",
+    "Đông",
+    "Bắc",
+    "Tây",
+    "Nhật",
+    "Hoa",
+    "Sáng",
+    "Tâm",
+    "Trí",
+    "Duy",
+    "Hạ",
+    "Thiên",
+    "Lâm",
+    "Hào",
+    "Mỹ",
+    "Phong",
+    "Khải",
+    "Lực",
+    "Cát",
+    "Hậu",
+    "Thọ",
+    "Nhân",
+    "Uy",
+    "Vĩnh",
+]
 RARE_BRANDS = ["Pò Mã", "Khuổi Khon", "Bó Củng", "Nà Rị"]  # ~1 in 20,000 names each: the "rare word" queries
-PLACES = (
-    "Đồng Đăng|Hữu Lũng|Chi Lăng|Lộc Bình|Bắc Sơn|Cao Lộc|Tràng Định|Văn Quan|Bình Gia|Đình Lập|Văn Lãng|"
-    "Na Dương|Thất Khê|Mai Pha|Kỳ Lừa|Tam Thanh|Vĩnh Trại|Hoàng Văn Thụ|Đông Kinh|Chi Lăng|Hợp Thành|"
-    "Tân Thanh|Hoàng Đồng|Quảng Lạc|Yên Trạch|Hữu Lễ|Thụy Hùng|Tân Yên|Mẫu Sơn|Bảo Lâm|Hồng Phong|"
-    "Phú Xá|Bình Trung|Tân Liên|Gia Cát|Song Giáp|Xuân Long|Hải Yến|Công Sơn|Lợi Bác|Khánh Long|"
-    "Hưng Vũ|Vũ Lễ|Quang Trung|Minh Khai|Đồng Tiến|Hòa Bình|Thống Nhất|Phù Ủng|Phúc Thành|Đại Đồng"
-).split("|")
-PROVINCES = (
-    "Lạng Sơn|Cao Bằng|Bắc Ninh|Thái Nguyên|Tuyên Quang|Lào Cai|Phú Thọ|Hà Nội|Hải Phòng|Quảng Ninh|"
-    "Hưng Yên|Ninh Bình|Thanh Hóa|Nghệ An|Hà Tĩnh|Quảng Trị|Huế|Đà Nẵng|Quảng Ngãi|Gia Lai|Đắk Lắk|"
-    "Khánh Hòa|Lâm Đồng|Đồng Nai|Tây Ninh|Hồ Chí Minh|Đồng Tháp|An Giang|Vĩnh Long|Cần Thơ|Cà Mau|"
-    "Điện Biên|Lai Châu|Sơn La"
-).split("|")
-HAMLETS = (
-    "Nà Pàn|Bản Cưởm|Khòn Khẻ|Pác Luống|Nà Lừa|Bó Chăm|Pò Nhùng|Khuổi Phầy|Còn Quyền|Nà Thuộc|Đông Tiến|"
-    "Tân Lập|Thống Nhất|Bình Minh|Đồng Bục|Phai Duốc|Nà Chà|Lũng Vài|Cốc Lùng|Trung Tâm|Chợ|Ga|Pắc Làng"
-).split("|")
-STREETS = (
-    "Trần Hưng Đạo|Lê Lợi|Quang Trung|Bà Triệu|Nguyễn Du|Lý Thái Tổ|Hùng Vương|Lê Hồng Phong|Phai Vệ|"
-    "Bến Bắc|Tam Thanh|Ngô Gia Tự|Nguyễn Trãi|Lý Thường Kiệt|Hoàng Văn Thụ|Phan Đình Phùng|Tô Thị"
-).split("|")
+PLACES = [
+    "Đồng Đăng",
+    "Hữu Lũng",
+    "Chi Lăng",
+    "Lộc Bình",
+    "Bắc Sơn",
+    "Cao Lộc",
+    "Tràng Định",
+    "Văn Quan",
+    "Bình Gia",
+    "Đình Lập",
+    "Văn Lãng",
+    "Na Dương",
+    "Thất Khê",
+    "Mai Pha",
+    "Kỳ Lừa",
+    "Tam Thanh",
+    "Vĩnh Trại",
+    "Hoàng Văn Thụ",
+    "Đông Kinh",
+    "Chi Lăng",
+    "Hợp Thành",
+    "Tân Thanh",
+    "Hoàng Đồng",
+    "Quảng Lạc",
+    "Yên Trạch",
+    "Hữu Lễ",
+    "Thụy Hùng",
+    "Tân Yên",
+    "Mẫu Sơn",
+    "Bảo Lâm",
+    "Hồng Phong",
+    "Phú Xá",
+    "Bình Trung",
+    "Tân Liên",
+    "Gia Cát",
+    "Song Giáp",
+    "Xuân Long",
+    "Hải Yến",
+    "Công Sơn",
+    "Lợi Bác",
+    "Khánh Long",
+    "Hưng Vũ",
+    "Vũ Lễ",
+    "Quang Trung",
+    "Minh Khai",
+    "Đồng Tiến",
+    "Hòa Bình",
+    "Thống Nhất",
+    "Phù Ủng",
+    "Phúc Thành",
+    "Đại Đồng",
+]
+PROVINCES = [
+    "Lạng Sơn",
+    "Cao Bằng",
+    "Bắc Ninh",
+    "Thái Nguyên",
+    "Tuyên Quang",
+    "Lào Cai",
+    "Phú Thọ",
+    "Hà Nội",
+    "Hải Phòng",
+    "Quảng Ninh",
+    "Hưng Yên",
+    "Ninh Bình",
+    "Thanh Hóa",
+    "Nghệ An",
+    "Hà Tĩnh",
+    "Quảng Trị",
+    "Huế",
+    "Đà Nẵng",
+    "Quảng Ngãi",
+    "Gia Lai",
+    "Đắk Lắk",
+    "Khánh Hòa",
+    "Lâm Đồng",
+    "Đồng Nai",
+    "Tây Ninh",
+    "Hồ Chí Minh",
+    "Đồng Tháp",
+    "An Giang",
+    "Vĩnh Long",
+    "Cần Thơ",
+    "Cà Mau",
+    "Điện Biên",
+    "Lai Châu",
+    "Sơn La",
+]
+HAMLETS = [
+    "Nà Pàn",
+    "Bản Cưởm",
+    "Khòn Khẻ",
+    "Pác Luống",
+    "Nà Lừa",
+    "Bó Chăm",
+    "Pò Nhùng",
+    "Khuổi Phầy",
+    "Còn Quyền",
+    "Nà Thuộc",
+    "Đông Tiến",
+    "Tân Lập",
+    "Thống Nhất",
+    "Bình Minh",
+    "Đồng Bục",
+    "Phai Duốc",
+    "Nà Chà",
+    "Lũng Vài",
+    "Cốc Lùng",
+    "Trung Tâm",
+    "Chợ",
+    "Ga",
+    "Pắc Làng",
+]
+STREETS = [
+    "Trần Hưng Đạo",
+    "Lê Lợi",
+    "Quang Trung",
+    "Bà Triệu",
+    "Nguyễn Du",
+    "Lý Thái Tổ",
+    "Hùng Vương",
+    "Lê Hồng Phong",
+    "Phai Vệ",
+    "Bến Bắc",
+    "Tam Thanh",
+    "Ngô Gia Tự",
+    "Nguyễn Trãi",
+    "Lý Thường Kiệt",
+    "Hoàng Văn Thụ",
+    "Phan Đình Phùng",
+    "Tô Thị",
+]
 SURNAMES = [
-    ("Nguyễn", 30), ("Hoàng", 10), ("Nông", 8), ("Lương", 5), ("Trần", 9), ("Lê", 8), ("Phạm", 6),
-    ("Vi", 4), ("Lăng", 3), ("Lục", 3), ("Vũ", 4), ("Đặng", 3), ("Bùi", 3), ("Đỗ", 3), ("Hà", 3),
-    ("Chu", 2), ("Mã", 2), ("Triệu", 2), ("Ngô", 2), ("Dương", 2), ("Lý", 2), ("Hứa", 1), ("Đinh", 2),
+    ("Nguyễn", 30),
+    ("Hoàng", 10),
+    ("Nông", 8),
+    ("Lương", 5),
+    ("Trần", 9),
+    ("Lê", 8),
+    ("Phạm", 6),
+    ("Vi", 4),
+    ("Lăng", 3),
+    ("Lục", 3),
+    ("Vũ", 4),
+    ("Đặng", 3),
+    ("Bùi", 3),
+    ("Đỗ", 3),
+    ("Hà", 3),
+    ("Chu", 2),
+    ("Mã", 2),
+    ("Triệu", 2),
+    ("Ngô", 2),
+    ("Dương", 2),
+    ("Lý", 2),
+    ("Hứa", 1),
+    ("Đinh", 2),
 ]
 MIDDLE_M = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Xuân", "Công", "Ngọc", "Tiến"]
 MIDDLE_F = ["Thị", "Thu", "Ngọc", "Thanh", "Minh", "Hồng", "Kim", "Phương"]
-GIVEN_M = (
-    "Hùng Dũng Long Thắng Cường Hải Sơn Tuấn Minh Quân Hưng Thành Phong Bình Khánh Toàn Trung Việt Nam "
-    "Hiếu Lâm Tùng Đạt Quý Phúc Thịnh Vinh Hoàng Duy Huy Tú Lực Kiên Đông Tâm Trọng Hào Vượng"
-).split()
-GIVEN_F = "Lan Hương Hoa Mai Hạnh Thu Huệ Nga Hằng Thủy Yến Linh Phương Dung Nhung Trang Hà Vân Hiền Thảo".split()
+GIVEN_M = [
+    "Hùng",
+    "Dũng",
+    "Long",
+    "Thắng",
+    "Cường",
+    "Hải",
+    "Sơn",
+    "Tuấn",
+    "Minh",
+    "Quân",
+    "Hưng",
+    "Thành",
+    "Phong",
+    "Bình",
+    "Khánh",
+    "Toàn",
+    "Trung",
+    "Việt",
+    "Nam",
+    "Hiếu",
+    "Lâm",
+    "Tùng",
+    "Đạt",
+    "Quý",
+    "Phúc",
+    "Thịnh",
+    "Vinh",
+    "Hoàng",
+    "Duy",
+    "Huy",
+    "Tú",
+    "Lực",
+    "Kiên",
+    "Đông",
+    "Tâm",
+    "Trọng",
+    "Hào",
+    "Vượng",
+]
+GIVEN_F = [
+    "Lan",
+    "Hương",
+    "Hoa",
+    "Mai",
+    "Hạnh",
+    "Thu",
+    "Huệ",
+    "Nga",
+    "Hằng",
+    "Thủy",
+    "Yến",
+    "Linh",
+    "Phương",
+    "Dung",
+    "Nhung",
+    "Trang",
+    "Hà",
+    "Vân",
+    "Hiền",
+    "Thảo",
+]
 PRODUCTS = {
-    "forest_products": "gỗ xẻ, ván bóc, hoa hồi, quế khô", "food_processing": "miến dong, bánh khảo, rượu ngô",
-    "building_materials": "gạch xi măng cốt liệu, đá xây dựng", "mechanical": "khung nhà thép, cửa sắt, máy tuốt lúa",
-    "chemicals_plastics": "ống nhựa, bao bì", "textiles": "quần áo bảo hộ, thổ cẩm",
-    "handicrafts": "rổ rá, lẵng hoa mây tre, hương nén", "electrical": "tủ điện, dây điện",
-    "rural_services": "sửa chữa máy cày, máy bơm", "other": "hàng tiêu dùng",
+    "forest_products": "gỗ xẻ, ván bóc, hoa hồi, quế khô",
+    "food_processing": "miến dong, bánh khảo, rượu ngô",
+    "building_materials": "gạch xi măng cốt liệu, đá xây dựng",
+    "mechanical": "khung nhà thép, cửa sắt, máy tuốt lúa",
+    "chemicals_plastics": "ống nhựa, bao bì",
+    "textiles": "quần áo bảo hộ, thổ cẩm",
+    "handicrafts": "rổ rá, lẵng hoa mây tre, hương nén",
+    "electrical": "tủ điện, dây điện",
+    "rural_services": "sửa chữa máy cày, máy bơm",
+    "other": "hàng tiêu dùng",
 }
 # Tax-authority province prefixes (the first two digits of a 10-digit code).
 TAX_PREFIXES = [f"{p:02d}" for p in range(1, 69)] + ["49"] * 30  # Lạng Sơn-heavy on top of the country
@@ -290,21 +604,54 @@ class RowMaker:
         founded = r.randint(1986, 2025) if r.random() < 0.85 else None
         phone = f"0{r.choice('389')}{r.randrange(10**8):08d}"
         name_key = self.tokens(name)
-        search = " ".join(p for p in (name_key, self.tokens(tax), self.tokens(address), self.tokens(rep)) if p)
+        search = " ".join(
+            p for p in (name_key, self.tokens(tax), self.tokens(address), self.tokens(rep)) if p
+        )
         return (
-            name, legal_form, tax, rep, phone, address, commune_id, sector, workers, women, minority, founded,
-            PRODUCTS[sector], search, name_key, self.now, self.now,
+            name,
+            legal_form,
+            tax,
+            rep,
+            phone,
+            address,
+            commune_id,
+            sector,
+            workers,
+            women,
+            minority,
+            founded,
+            PRODUCTS[sector],
+            search,
+            name_key,
+            self.now,
+            self.now,
         )
 
 
 COLUMNS = (
-    "name", "legal_form", "tax_code", "representative", "phone", "address", "commune_id", "sector", "workers",
-    "women_workers", "ethnic_minority_workers", "founded_year", "products", "search_key", "name_key",
-    "created_at", "updated_at",
+    "name",
+    "legal_form",
+    "tax_code",
+    "representative",
+    "phone",
+    "address",
+    "commune_id",
+    "sector",
+    "workers",
+    "women_workers",
+    "ethnic_minority_workers",
+    "founded_year",
+    "products",
+    "search_key",
+    "name_key",
+    "created_at",
+    "updated_at",
 )
 
 
-def rows(n: int, start: int, seed: int, communes: list[tuple[int, str]], used: set[str]) -> Iterator[tuple[Any, ...]]:
+def rows(
+    n: int, start: int, seed: int, communes: list[tuple[int, str]], used: set[str]
+) -> Iterator[tuple[Any, ...]]:
     maker = RowMaker(seed * 1_000_003 + start, communes, used)
     for _ in range(n):
         yield maker.row()
@@ -332,24 +679,43 @@ def ensure_geography(log: Any = print) -> list[tuple[int, str]]:
             rng = random.Random(7)
             created = 0
             for p_index, province in enumerate(PROVINCES, start=1):
-                kind = "Thành phố" if province in ("Hà Nội", "Hải Phòng", "Huế", "Đà Nẵng", "Hồ Chí Minh", "Cần Thơ") else "Tỉnh"
+                kind = (
+                    "Thành phố"
+                    if province in ("Hà Nội", "Hải Phòng", "Huế", "Đà Nẵng", "Hồ Chí Minh", "Cần Thơ")
+                    else "Tỉnh"
+                )
                 prov = AdministrativeUnit.objects.create(
-                    code=f"P{p_index:02d}", generation=Generation.CURRENT,
-                    level=Level.PROVINCE, name=f"{kind} {province}", short_name=province, division_type=kind,
-                    valid_from=REFORM_DATE, search_key=search_key(f"{kind} {province}"),
+                    code=f"P{p_index:02d}",
+                    generation=Generation.CURRENT,
+                    level=Level.PROVINCE,
+                    name=f"{kind} {province}",
+                    short_name=province,
+                    division_type=kind,
+                    valid_from=REFORM_DATE,
+                    search_key=search_key(f"{kind} {province}"),
                 )
                 units = []
                 for c_index, place in enumerate(rng.sample(PLACES, 15)):
                     kind_c = "Phường" if c_index < 3 else "Xã"
                     name = f"{kind_c} {place}"
-                    units.append(AdministrativeUnit(
-                        code=f"B{p_index:02d}{c_index:03d}", generation=Generation.CURRENT, level=Level.COMMUNE,
-                        name=name, short_name=place, division_type=kind_c, parent=prov, valid_from=REFORM_DATE,
-                        search_key=search_key(name),
-                    ))
+                    units.append(
+                        AdministrativeUnit(
+                            code=f"B{p_index:02d}{c_index:03d}",
+                            generation=Generation.CURRENT,
+                            level=Level.COMMUNE,
+                            name=name,
+                            short_name=place,
+                            division_type=kind_c,
+                            parent=prov,
+                            valid_from=REFORM_DATE,
+                            search_key=search_key(name),
+                        )
+                    )
                 AdministrativeUnit.objects.bulk_create(units)
                 created += len(units)
-            log(f"geography: load_geography not available; created {created} synthetic communes in {len(PROVINCES)} provinces")
+            log(
+                f"geography: load_geography not available; created {created} synthetic communes in {len(PROVINCES)} provinces"
+            )
         communes = AdministrativeUnit.objects.filter(level=Level.COMMUNE)
     current = communes.filter(generation=Generation.CURRENT)
     chosen = current if current.exists() else communes
@@ -376,8 +742,9 @@ def _sqlite_secondary(cursor: Any, table: str) -> tuple[list[tuple[str, str]], l
     return [(n, s) for t, n, s in found if t == "index"], [(n, s) for t, n, s in found if t == "trigger"]
 
 
-def load_sqlite(n: int, start: int, seed: int, communes: list[tuple[int, str]], used: set[str],
-                strategy: str, log: Any) -> dict[str, float]:
+def load_sqlite(
+    n: int, start: int, seed: int, communes: list[tuple[int, str]], used: set[str], strategy: str, log: Any
+) -> dict[str, float]:
     from django.db import connection
 
     table = _table()
@@ -428,13 +795,13 @@ def load_sqlite(n: int, start: int, seed: int, communes: list[tuple[int, str]], 
         timings["recreate B-tree indexes"] = time.perf_counter() - t
         t = time.perf_counter()
         raw.execute("BEGIN")
-        cur.execute(f"INSERT INTO \"{fts}\"(\"{fts}\") VALUES ('rebuild')")
+        cur.execute(f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')')
         for _name, create in triggers:
             cur.execute(create)
         raw.execute("COMMIT")
         timings["FTS5 rebuild"] = time.perf_counter() - t
     t = time.perf_counter()
-    cur.execute(f"INSERT INTO \"{fts}\"(\"{fts}\") VALUES ('optimize')")
+    cur.execute(f'INSERT INTO "{fts}"("{fts}") VALUES (\'optimize\')')
     timings["FTS5 optimize"] = time.perf_counter() - t
     t = time.perf_counter()
     cur.execute("ANALYZE")
@@ -455,8 +822,9 @@ def _pg_secondary(cursor: Any, table: str) -> list[tuple[str, str]]:
     return list(cursor.fetchall())
 
 
-def load_postgres(n: int, start: int, seed: int, communes: list[tuple[int, str]], used: set[str],
-                  strategy: str, log: Any) -> dict[str, float]:
+def load_postgres(
+    n: int, start: int, seed: int, communes: list[tuple[int, str]], used: set[str], strategy: str, log: Any
+) -> dict[str, float]:
     from django.db import connection
 
     table = _table()
@@ -524,15 +892,26 @@ def reset(log: Any) -> None:
     table = _table()
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(f'UPDATE accounts_user SET establishment_id = NULL WHERE establishment_id IS NOT NULL')
+            cur.execute("UPDATE accounts_user SET establishment_id = NULL WHERE establishment_id IS NOT NULL")
             cur.execute(f'TRUNCATE "{table}" RESTART IDENTITY CASCADE')
         else:
             cur.execute("UPDATE accounts_user SET establishment_id = NULL WHERE establishment_id IS NOT NULL")
             cur.execute(f'UPDATE "{table}" SET merged_into_id = NULL')
             cur.execute(f'DELETE FROM "{table}"')
-            cur.execute(f"INSERT INTO \"{table}_fts\"(\"{table}_fts\") VALUES ('rebuild')")
+            cur.execute(f'INSERT INTO "{table}_fts"("{table}_fts") VALUES (\'rebuild\')')
             cur.execute("VACUUM")
     log("reset: establishments emptied")
+
+
+def report_path() -> Any:
+    """var/bench/<database>.generate.json: the timings of the run that filled this database."""
+    from django.db import connection
+
+    from bench import BENCH_VAR
+
+    s = connection.settings_dict
+    key = Path(s["NAME"]).name if connection.vendor == "sqlite" else f"pg-{s['NAME']}-{s.get('PORT') or ''}"
+    return BENCH_VAR / f"{key}.generate.json"
 
 
 def check_database(allow_any: bool) -> None:
@@ -543,8 +922,15 @@ def check_database(allow_any: bool) -> None:
         sys.exit(f"refusing to fill {name!r}: its name does not contain 'bench' (use --allow-any-database)")
 
 
-def ensure(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED, strategy: str = "rebuild", do_reset: bool = False,
-           allow_any: bool = False, log: Any = print) -> dict[str, Any]:
+def ensure(
+    n: int = DEFAULT_N,
+    *,
+    seed: int = DEFAULT_SEED,
+    strategy: str = "rebuild",
+    do_reset: bool = False,
+    allow_any: bool = False,
+    log: Any = print,
+) -> dict[str, Any]:
     """Bring the configured database to n establishments; returns what was done and how long it took."""
     from django.core.management import call_command
     from django.db import connection
@@ -560,6 +946,9 @@ def ensure(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED, strategy: str = "reb
     existing = count_rows()
     if existing == n:
         log(f"{connection.vendor}: already {n:,} establishments, nothing to do")
+        saved = report_path()
+        if saved.exists() and json.loads(saved.read_text()).get("n") == n:
+            report = json.loads(saved.read_text())  # how long it took when it was made
         report["skipped"] = True
         return report
     if existing > n:
@@ -570,29 +959,47 @@ def ensure(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED, strategy: str = "reb
     report["communes"] = len(communes)
     from khuyencong.establishments.models import Establishment
 
-    used = set(Establishment.objects.exclude(tax_code="").values_list("tax_code", flat=True)) if existing else set()
-    log(f"{connection.vendor}: generating {n - existing:,} establishments ({existing:,} present), strategy={strategy}")
+    used = (
+        set(Establishment.objects.exclude(tax_code="").values_list("tax_code", flat=True))
+        if existing
+        else set()
+    )
+    log(
+        f"{connection.vendor}: generating {n - existing:,} establishments ({existing:,} present), strategy={strategy}"
+    )
     loader = load_sqlite if connection.vendor == "sqlite" else load_postgres
     report["timings"].update(loader(n - existing, existing, seed, communes, used, strategy, log))
     report["timings"]["total"] = time.perf_counter() - t_all
     report["skipped"] = False
+    report_path().write_text(json.dumps(report, indent=1))
     for label, seconds in report["timings"].items():
         log(f"  {label:<40} {seconds:8.1f} s")
     return report
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-n", type=int, default=DEFAULT_N, help="establishments wanted (default 1,000,000)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--strategy", choices=["rebuild", "triggers"], default="rebuild",
-                        help="rebuild: drop indexes/triggers, bulk load, recreate (fast); triggers: load in place")
+    parser.add_argument(
+        "--strategy",
+        choices=["rebuild", "triggers"],
+        default="rebuild",
+        help="rebuild: drop indexes/triggers, bulk load, recreate (fast); triggers: load in place",
+    )
     parser.add_argument("--reset", action="store_true", help="empty the establishments table first")
-    parser.add_argument("--allow-any-database", action="store_true",
-                        help="fill a database whose name does not contain 'bench'")
+    parser.add_argument(
+        "--allow-any-database",
+        action="store_true",
+        help="fill a database whose name does not contain 'bench'",
+    )
     args = parser.parse_args(argv)
     setup_django()
-    ensure(args.n, seed=args.seed, strategy=args.strategy, do_reset=args.reset, allow_any=args.allow_any_database)
+    ensure(
+        args.n, seed=args.seed, strategy=args.strategy, do_reset=args.reset, allow_any=args.allow_any_database
+    )
 
 
 if __name__ == "__main__":
