@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState, StateApps
@@ -36,6 +36,19 @@ class SearchKeyField(models.CharField):
 
 def query_tokens(query: str) -> list[str]:
     return search_tokens(query)
+
+
+# Every query word but the last must be a whole word; the last may be a word still being typed. Prefix
+# terms make both indexes gather every word that starts with them, so keeping them to the last word is
+# what keeps a six-word query fast (bench/README.md).
+def fts5_query(tokens: list[str]) -> str:
+    *words, last = tokens
+    return " ".join([*(f'"{t}"' for t in words), f'"{last}"*'])
+
+
+def tsquery_text(tokens: list[str]) -> str:
+    *words, last = tokens
+    return " & ".join([*words, f"{last}:*"])
 
 
 @SearchKeyField.register_lookup
@@ -66,7 +79,7 @@ class Matches(Lookup):
         pk = self.lhs.target.model._meta.pk.column
         alias = connection.ops.quote_name(self.lhs.alias)
         fts = connection.ops.quote_name(f"{table}_fts")
-        match = " ".join(f'"{token}"*' for token in self._tokens())
+        match = fts5_query(self._tokens())
         return f"{alias}.{connection.ops.quote_name(pk)} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [
             match
         ]
@@ -75,11 +88,108 @@ class Matches(Lookup):
         if not self._tokens():
             return self.NOTHING
         lhs_sql, lhs_params = compiler.compile(self.lhs)
-        tsquery = " & ".join(f"{token}:*" for token in self._tokens())
+        tsquery = tsquery_text(self._tokens())
         return f"to_tsvector('simple'::regconfig, {lhs_sql}) @@ to_tsquery('simple'::regconfig, %s)", [
             *lhs_params,
             tsquery,
         ]
+
+
+@SearchKeyField.register_lookup
+class MatchesScan(Matches):
+    """The rows of `matches` in a form no index serves, for plans that walk another index in order
+    (the primary key, a commune) and test each row: SQLite gets `+id IN (...)`, which it cannot drive
+    the query from; PostgreSQL gets ts_match_vq(), the function behind @@, which GIN cannot serve."""
+
+    lookup_name = "matches_scan"
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        sql, params = super().as_sqlite(compiler, connection)
+        return (sql if (sql, params) == self.NOTHING else f"+{sql}"), params
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not self._tokens():
+            return self.NOTHING
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        return (
+            f"ts_match_vq(to_tsvector('simple'::regconfig, {lhs_sql}), to_tsquery('simple'::regconfig, %s))",
+            [*lhs_params, tsquery_text(self._tokens())],
+        )
+
+
+def candidate_ids(model: type[models.Model], query: str, limit: int, column: str = "search_key") -> list[int]:
+    """Ids of at most `limit` records whose key matches, straight from the index: no join, no order.
+
+    Merged and out-of-scope records are included; the caller narrows them with `pk__in`.
+    """
+    tokens = query_tokens(query)
+    if not tokens:
+        return []
+    connection = connections[router.db_for_read(model)]
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            fts = connection.ops.quote_name(f"{table}_fts")
+            cursor.execute(
+                f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s LIMIT %s", [fts5_query(tokens), limit]
+            )
+        elif connection.vendor == "postgresql":
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            col = connection.ops.quote_name(column)
+            cursor.execute(
+                f"SELECT {pk} FROM {connection.ops.quote_name(table)} WHERE to_tsvector('simple'::regconfig, {col}) "
+                "@@ to_tsquery('simple'::regconfig, %s) LIMIT %s",
+                [tsquery_text(tokens), limit],
+            )
+        else:
+            manager = model._base_manager
+            return list(manager.filter(**{f"{column}__matches": query}).values_list("pk", flat=True)[:limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def sqlite_triggers(table: str, pk: str, col: str) -> list[str]:
+    """The triggers that keep `<table>_fts` in step with the table (idempotent statements)."""
+    fts = f"{table}_fts"
+    return [
+        f'CREATE TRIGGER IF NOT EXISTS "{fts}_ai" AFTER INSERT ON "{table}" BEGIN '
+        f'INSERT INTO "{fts}"(rowid, {col}) VALUES (new."{pk}", new."{col}"); END',
+        f'CREATE TRIGGER IF NOT EXISTS "{fts}_ad" AFTER DELETE ON "{table}" BEGIN '
+        f'INSERT INTO "{fts}"("{fts}", rowid, {col}) VALUES (\'delete\', old."{pk}", old."{col}"); END',
+        f'CREATE TRIGGER IF NOT EXISTS "{fts}_au" AFTER UPDATE OF "{col}" ON "{table}" BEGIN '
+        f'INSERT INTO "{fts}"("{fts}", rowid, {col}) VALUES (\'delete\', old."{pk}", old."{col}"); '
+        f'INSERT INTO "{fts}"(rowid, {col}) VALUES (new."{pk}", new."{col}"); END',
+    ]
+
+
+def restore_sqlite_triggers(*, using: str = "default", **_: Any) -> None:
+    """After `migrate`: put back FTS triggers that a table rebuild dropped, and re-index.
+
+    SQLite has no ALTER COLUMN, so Django applies most field changes by copying the table into a new
+    one, and the triggers of the old table go with it. Checking after every migrate keeps that from
+    silently stopping the index, whatever later migrations do.
+    """
+    from django.apps import apps
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            for field in model._meta.concrete_fields:
+                if not isinstance(field, SearchKeyField):
+                    continue
+                table, pk = model._meta.db_table, model._meta.pk.column
+                fts = f"{table}_fts"
+                cursor.execute(
+                    "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s)",
+                    [fts, f"{fts}_ai", f"{fts}_ad", f"{fts}_au"],
+                )
+                present = {row[0] for row in cursor.fetchall()}
+                if fts not in present or len(present) == 4:
+                    continue
+                for sql in sqlite_triggers(table, pk, field.column):
+                    cursor.execute(sql)
+                cursor.execute(f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')')
 
 
 class CreateSearchIndex(Operation):
@@ -114,19 +224,13 @@ class CreateSearchIndex(Operation):
         vendor = schema_editor.connection.vendor
         if vendor == "sqlite":
             fts = f"{table}_fts"
-            for sql in (
+            schema_editor.execute(
                 f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5({col}, content='{table}', content_rowid='{pk}', "
-                "tokenize='unicode61', prefix='1 2 3')",
-                f'CREATE TRIGGER "{fts}_ai" AFTER INSERT ON "{table}" BEGIN '
-                f'INSERT INTO "{fts}"(rowid, {col}) VALUES (new."{pk}", new."{col}"); END',
-                f'CREATE TRIGGER "{fts}_ad" AFTER DELETE ON "{table}" BEGIN '
-                f'INSERT INTO "{fts}"("{fts}", rowid, {col}) VALUES (\'delete\', old."{pk}", old."{col}"); END',
-                f'CREATE TRIGGER "{fts}_au" AFTER UPDATE OF "{col}" ON "{table}" BEGIN '
-                f'INSERT INTO "{fts}"("{fts}", rowid, {col}) VALUES (\'delete\', old."{pk}", old."{col}"); '
-                f'INSERT INTO "{fts}"(rowid, {col}) VALUES (new."{pk}", new."{col}"); END',
-                f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')',
-            ):
+                "tokenize='unicode61', prefix='1 2 3')"
+            )
+            for sql in sqlite_triggers(table, pk, col):
                 schema_editor.execute(sql)
+            schema_editor.execute(f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')')
         elif vendor == "postgresql":
             schema_editor.execute(
                 f'CREATE INDEX "{table}_{col}_fts" ON "{table}" '

@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +20,12 @@ from khuyencong.core.http import AuthedRequest
 from khuyencong.establishments import services
 from khuyencong.establishments.forms import EstablishmentFilterForm, EstablishmentForm, MergeForm
 from khuyencong.establishments.models import Establishment
-from khuyencong.establishments.selectors import EstablishmentFilters, establishment_get, establishment_list
+from khuyencong.establishments.selectors import (
+    EstablishmentFilters,
+    EstablishmentPaginator,
+    establishment_get,
+    establishment_list,
+)
 
 PAGE_SIZE = 25
 # Roles that work with the personal data of a record in their scope.
@@ -52,7 +56,7 @@ def establishment_list_view(request: AuthedRequest) -> HttpResponse:
     if not _can_list(request.user):
         raise PermissionDenied
     form, filters = _filters(request)
-    page = Paginator(establishment_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+    page = EstablishmentPaginator(user=request.user, filters=filters, per_page=PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

@@ -50,3 +50,21 @@ def test_money_is_shown_the_vietnamese_way():
     assert vnd(1_286_000_000) == "1.286.000.000 ₫"
     assert vnd(-5000) == "-5.000 ₫"
     assert million(1_286_400_000) == "1.286 tr.đ"
+
+
+def test_search_keeps_working_after_a_migration_rebuilds_the_table(officer, geo):
+    """SQLite applies most field changes by copying the table, which drops its triggers; the
+    post_migrate hook must put them back, or new records would silently drop out of search."""
+    from django.db import connection
+
+    from khuyencong.core.search_index import restore_sqlite_triggers
+    from khuyencong.establishments.models import Establishment
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute('DROP TRIGGER "establishments_establishment_fts_ai"')
+    restore_sqlite_triggers(using="default")
+    est = Establishment(name="Xưởng mộc Khuổi Khon", legal_form="artisan", commune=geo.ba_son, sector="other")
+    est.full_clean()
+    est.save()
+    assert list(Establishment.objects.filter(search_key__matches="khuoi khon")) == [est]
