@@ -162,7 +162,7 @@ def sqlite_triggers(table: str, pk: str, col: str) -> list[str]:
 
 
 def restore_sqlite_triggers(*, using: str = "default", **_: Any) -> None:
-    """After `migrate`: put back FTS triggers that a table rebuild dropped, and re-index.
+    """After `migrate`: put back FTS triggers that a table rebuild dropped, re-index and re-analyse.
 
     SQLite has no ALTER COLUMN, so Django applies most field changes by copying the table into a new
     one, and the triggers of the old table go with it. Checking after every migrate keeps that from
@@ -190,6 +190,9 @@ def restore_sqlite_triggers(*, using: str = "default", **_: Any) -> None:
                 for sql in sqlite_triggers(table, pk, field.column):
                     cursor.execute(sql)
                 cursor.execute(f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')')
+                # The rebuilt table also lost its planner statistics; without them SQLite may sort
+                # the whole registry instead of walking an index.
+                cursor.execute(f'ANALYZE "{table}"')
 
 
 class CreateSearchIndex(Operation):
