@@ -325,8 +325,9 @@ def render(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
         f"- Dataset: {args.n:,} synthetic establishments (bench.generate, seed {args.seed}); a province-wide officer, and a commune officer (busiest commune) where the query says so",
         f"- Each figure: median and p99 (nearest rank) in ms of up to {args.reps} runs after {args.warmup} warm-up runs "
         f"(fewer when a run is slow: at least 5, budget {args.budget:.0f} s); goal: median ≤ {GOAL_MS:.0f} ms (✅/❌).",
-        "- count = `Paginator(qs, 25).count`; page = `list(qs[:25])`; together = `Paginator(qs, 25).page(1)` + rows, "
-        'what a list request pays. "Overall" pools the samples of the realistic queries.',
+        "- count = `EstablishmentPaginator(...).count` (at most 2,000; its plan depends on the count); "
+        "page = together = `EstablishmentPaginator(...).page(1)` + rows, what a list request pays. "
+        '"Overall" pools the samples of the realistic queries.',
         "",
     ]
     for vendor, res in results.items():
