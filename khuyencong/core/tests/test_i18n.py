@@ -29,3 +29,9 @@ def test_numbers_and_dates_use_vietnamese_formats(officer, hung_long, client):
             Context({"n": 1286, "d": __import__("datetime").date(2012, 8, 7), "m": 1_286_000, "x": 1286})
         )
     assert rendered == "1.286 07/08/2012 1.286.000 ₫ 1.286"
+
+
+def test_a_browser_asking_for_english_still_gets_vietnamese_until_the_user_switches(client):
+    html = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in html
+    assert "Tên đăng nhập" in html
