@@ -125,6 +125,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Advances may reach this share of the approved support (unverified: set per the province's rules).
 KHUYENCONG_ADVANCE_MAX_PERCENT = env_int("KHUYENCONG_ADVANCE_MAX_PERCENT", 100, minimum=0)
+# Largest file a user may attach to a project, in megabytes (issue 3 §7).
+KHUYENCONG_MAX_UPLOAD_MB = env_int("KHUYENCONG_MAX_UPLOAD_MB", 20, minimum=1)
 # A proposal whose beneficiary had support for the same category within this many plan years needs
 # a written justification (issue 3 §4; 0 turns the check off).
 KHUYENCONG_REPEAT_SUPPORT_YEARS = env_int("KHUYENCONG_REPEAT_SUPPORT_YEARS", 3, minimum=0)

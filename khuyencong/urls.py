@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -17,7 +16,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("quan-tri/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded documents are never served from MEDIA_URL: they go through views that check the reader's scope.

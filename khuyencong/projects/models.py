@@ -22,6 +22,7 @@ from khuyencong.projects.choices import (
     Status,
     SubType,
 )
+from khuyencong.projects.documents import document_upload_to
 
 NON_NEGATIVE = [MinValueValidator(0)]
 
@@ -400,3 +401,46 @@ class Machine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.serial_number})"
+
+
+# Documents attached to a project (issue 3 §7) ------------------------------------------------------
+
+
+class DocumentKind(models.TextChoices):
+    DECISION = "decision", _("Quyết định")
+    CONTRACT = "contract", _("Hợp đồng")
+    INVOICE = "invoice", _("Hoá đơn, chứng từ")
+    PHOTO = "photo", _("Ảnh")
+    MINUTES = "minutes", _("Biên bản")
+    OTHER = "other", _("Khác")
+
+
+class ProjectDocument(models.Model):
+    """A file attached to a project, kept under MEDIA_ROOT (never in the database) and named by its hash."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("loại tài liệu"), max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(_("tên tài liệu"), max_length=300)
+    file = models.FileField(_("tệp"), upload_to=document_upload_to, max_length=300)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(_("kiểu nội dung"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tải lên")
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tài liệu đính kèm")
+        verbose_name_plural = _("tài liệu đính kèm")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "sha256"], name="project_document_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:document", kwargs={"code": self.project.code_key, "pk": self.pk})

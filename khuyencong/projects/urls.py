@@ -15,3 +15,7 @@ urlpatterns: list[URLPattern] = [
     path("<str:code>/quyet-toan/", views.project_settle_view, name="settle"),
     path("<str:code>/chuyen/<str:to>/", views.project_transition_view, name="transition"),
 ]
+urlpatterns += [
+    path("<str:code>/tai-lieu/them/", views.project_document_upload_view, name="document_upload"),
+    path("<str:code>/tai-lieu/<int:pk>/", views.project_document_download_view, name="document"),
+]

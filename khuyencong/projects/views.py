@@ -10,8 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +23,7 @@ from khuyencong.core import audit
 from khuyencong.core.http import AuthedRequest
 from khuyencong.core.money import vnd
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.projects import services, workflow
+from khuyencong.projects import document_services, documents, services, workflow
 from khuyencong.projects.choices import ContentCategory, Status
 from khuyencong.projects.forms import (
     AdvanceForm,
@@ -33,7 +33,7 @@ from khuyencong.projects.forms import (
     SettleForm,
     add_service_error,
 )
-from khuyencong.projects.models import Project
+from khuyencong.projects.models import DocumentKind, Project, ProjectDocument
 from khuyencong.projects.selectors import ProjectFilters, project_get, project_list
 from khuyencong.rules.selectors import SupportLimit, support_limit
 
@@ -449,3 +449,61 @@ def project_settle_view(request: AuthedRequest, code: str) -> HttpResponse:
         return done
 
     return _record(request, project, SettleForm(request.POST, prefix="settle"), run)
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Loại tài liệu"), choices=DocumentKind.choices)
+    title = forms.CharField(label=gettext_lazy("Tên tài liệu"), max_length=300, required=False)
+    file = forms.FileField(label=gettext_lazy("Tệp"), max_length=255)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = documents.accept_attribute()
+        self.fields["file"].help_text = _("Nhận %(types)s, mỗi tệp không quá %(mb)s MB.") % {
+            "types": ", ".join(ext.upper() for ext in documents.allowed_extensions()),
+            "mb": settings.KHUYENCONG_MAX_UPLOAD_MB,
+        }
+
+
+@login_required
+@require_POST
+def project_document_upload_view(request: AuthedRequest, code: str) -> HttpResponse:
+    project = project_get(user=request.user, code=code)
+    if not document_services.may_upload(request.user, project):
+        raise PermissionDenied(_("Bạn không có quyền đính kèm tài liệu cho đề án này."))
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(project)
+    try:
+        document = document_services.project_document_upload(
+            project=project,
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": document.original_name})
+    return redirect(project)
+
+
+@login_required
+def project_document_download_view(request: AuthedRequest, code: str, pk: int) -> FileResponse:
+    """Only for those who may see the project (404 otherwise), always as an attachment."""
+    project = project_get(user=request.user, code=code)
+    document = get_object_or_404(ProjectDocument, project=project, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -66,7 +66,7 @@ def role_of(user: Any) -> str:
     return str(getattr(user, "role", ""))
 
 
-def _acts_in_scope(project: Project, user: Any) -> bool:
+def acts_in_scope(project: Project, user: Any) -> bool:
     role = role_of(user)
     if role == Role.BUSINESS:
         return project.created_by_id == user.pk or (
@@ -84,7 +84,7 @@ def can(project: Project, to: Status, user: Any) -> bool:
         return False
     if project.status == S.SUSPENDED and to != S.CANCELLED and to != project.suspended_from:
         return False
-    return _acts_in_scope(project, user)
+    return acts_in_scope(project, user)
 
 
 def allowed(project: Project, user: Any) -> list[Status]:
