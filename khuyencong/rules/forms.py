@@ -1,82 +1,33 @@
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.money import group
+from khuyencong.core.forms import WholeNumberField, parse_whole_number
 from khuyencong.projects.choices import SUBTYPES, ContentCategory, ProgrammeLevel, SubType
 from khuyencong.rules.models import CapRule, RuleSet, decimal_text
 from khuyencong.rules.selectors import MAX_VND, province_options
 from khuyencong.rules.services import CapRuleData, RuleSetData
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-_CURRENCY = re.compile(r"\s*(₫|đồng|đ|vnđ|vnd)\.?$", re.IGNORECASE)
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_PLAIN = re.compile(r"^\d+$")
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
 
 def parse_vnd(text: str) -> int:
-    """'1.286.000.000', '1286000000', '1 286 000 000 ₫' -> 1286000000.
-
-    Money is whole đồng: a decimal part, a minus sign or a comma is refused with a message saying so,
-    rather than guessed at ("1,5" is one and a half in Vietnamese, "1.5" is not a grouping of thousands).
-    """
-    raw = _CURRENCY.sub("", text.strip())
-    raw = _SPACES.sub(".", raw.strip())
-    if raw.startswith("-"):
-        raise ValidationError(_("Số tiền không được là số âm."), code="negative")
-    if "," in raw:
-        raise ValidationError(
-            _(
-                "Số tiền là số nguyên đồng: không có phần thập phân; dùng dấu chấm để phân cách hàng nghìn (1.286.000.000)."
-            ),
-            code="decimal",
-        )
-    if _PLAIN.match(raw):
-        return int(raw)
-    if _GROUPED.match(raw):
-        return int(raw.replace(".", ""))
-    if re.match(r"^\d+\.\d{1,2}$", raw):
-        raise ValidationError(
-            _("Số tiền là số nguyên đồng: dấu chấm chỉ dùng để phân cách hàng nghìn (1.286.000.000)."),
-            code="decimal",
-        )
-    raise ValidationError(_("Số tiền không hợp lệ; hãy nhập ví dụ 1.286.000.000."), code="invalid")
+    """'1.286.000.000', '1286000000', '1 286 000 000 ₫' -> 1286000000 (see core.forms)."""
+    return parse_whole_number(text, label=_("Số tiền"), maximum=MAX_VND)
 
 
-class VndField(forms.Field):
+class VndField(WholeNumberField):
     """An amount in whole đồng, typed the Vietnamese way."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "1.286.000.000", "maxlength": 40}),
-        )
+        kwargs.setdefault("maximum", MAX_VND)
         super().__init__(*args, **kwargs)
-
-    def to_python(self, value: Any) -> int | None:
-        if isinstance(value, int):
-            return value
-        if value in self.empty_values or not str(value).strip():
-            return None
-        text = str(value)
-        if len(text) > 40:
-            raise ValidationError(_("Số tiền không hợp lệ; hãy nhập ví dụ 1.286.000.000."), code="invalid")
-        amount = parse_vnd(text)
-        if amount > MAX_VND:
-            raise ValidationError(_("Số tiền quá lớn."), code="too_large")
-        return amount
-
-    def prepare_value(self, value: Any) -> Any:
-        return group(value) if isinstance(value, int) else value
 
 
 class PlainDecimalField(forms.DecimalField):

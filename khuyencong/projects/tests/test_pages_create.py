@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from khuyencong.core.forms import parse_whole_number
 from khuyencong.core.models import AuditEntry
 from khuyencong.projects import services
 from khuyencong.projects.choices import Status
-from khuyencong.projects.forms import parse_whole_number
 from khuyencong.projects.models import BudgetLine, ExpectedResult, Project
 
 

@@ -1,0 +1,97 @@
+"""Form fields shared by every app: numbers and money typed the Vietnamese way."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from khuyencong.core.money import group
+
+MAX_VND = 10**15  # a million billion đồng: far above any project, far below a 64-bit column
+
+_SUFFIX = re.compile(r"\s*(₫|đồng|đ|vnđ|vnd)\.?$", re.IGNORECASE)
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_PLAIN = re.compile(r"\d+")
+_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")
+_MINUS = ("-", "\u2212", "\u2013")  # hyphen-minus, minus sign, en dash (what word processors paste)
+
+
+def parse_whole_number(text: str, *, label: Any, maximum: int = MAX_VND) -> int:
+    """'1.286.000.000', '1 286 000 000', '1286000000 ₫' -> 1286000000.
+
+    Vietnamese writes 1.286.000.000 with dots between thousands and a comma before decimals. A whole
+    number is asked for, so a comma, a dot that does not group thousands or a minus sign is refused
+    with a message naming the field, never guessed at.
+    """
+    name = capfirst(str(label))
+    raw = _SUFFIX.sub("", str(text).strip()).strip()
+    if raw.startswith(_MINUS):
+        raise ValidationError(_("%(field)s không được là số âm.") % {"field": name}, code="negative")
+    raw = _SPACES.sub(".", raw)  # "1 286 000" groups thousands with spaces
+    if _PLAIN.fullmatch(raw):
+        value = int(raw)
+    elif _GROUPED.fullmatch(raw):
+        value = int(raw.replace(".", ""))
+    elif re.fullmatch(r"[\d.]+([.,]\d*)?", raw) and ("," in raw or "." in raw):
+        raise ValidationError(
+            _(
+                "%(field)s phải là số nguyên, không có phần thập phân; "
+                "dấu chấm chỉ dùng để phân cách hàng nghìn (ví dụ 1.286.000.000)."
+            )
+            % {"field": name},
+            code="decimal",
+        )
+    else:
+        raise ValidationError(
+            _("%(field)s không phải là số hợp lệ; hãy nhập ví dụ 1.286.000.000.") % {"field": name},
+            code="invalid",
+        )
+    if value > maximum:
+        raise ValidationError(_("%(field)s quá lớn.") % {"field": name}, code="too_large")
+    return value
+
+
+class WholeNumberField(forms.Field):
+    """A whole number (đồng, people, machines) typed the Vietnamese way; errors name the field."""
+
+    def __init__(
+        self, *, minimum: int = 0, maximum: int = MAX_VND, money: bool = True, **kwargs: Any
+    ) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+        attrs = {"inputmode": "numeric", "autocomplete": "off", "maxlength": "40"}
+        if money:
+            attrs["placeholder"] = "1.286.000.000"
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if value in self.empty_values or not str(value).strip():
+            return None
+        text = str(value)
+        if len(text) > 40:
+            raise ValidationError(
+                _("%(field)s không phải là số hợp lệ; hãy nhập ví dụ 1.286.000.000.")
+                % {"field": capfirst(str(self.label))},
+                code="invalid",
+            )
+        return parse_whole_number(text, label=self.label, maximum=self.maximum)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and value < self.minimum:
+            raise ValidationError(
+                _("%(field)s phải từ %(min)s trở lên.")
+                % {"field": capfirst(str(self.label)), "min": group(self.minimum)},
+                code="min_value",
+            )
+
+    def prepare_value(self, value: Any) -> Any:
+        return group(value) if isinstance(value, int) and not isinstance(value, bool) else value
