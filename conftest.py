@@ -169,3 +169,23 @@ def ba_son_coop(geo):
 @pytest.fixture
 def business_rep(hung_long):
     return _user("daidien", "business", establishment=hung_long, first_name="Hoàng Văn", last_name="Long")
+
+
+@pytest.fixture
+def restores_shipped_data(django_db_blocker):
+    """For tests that commit for real: put back the data migrations ship once the test's flush is done.
+
+    A transactional test ends with a flush of every table, which also empties the support caps that a
+    migration ships; later tests on the same worker rely on them. Request this fixture *before*
+    `transactional_db` so that its teardown runs after the flush.
+    """
+    yield
+    with django_db_blocker.unblock():
+        import importlib
+
+        from django.apps import apps
+
+        from khuyencong.rules.models import RuleSet
+
+        if not RuleSet.objects.exists():
+            importlib.import_module("khuyencong.rules.migrations.0002_default_rule_sets").ship(apps, None)

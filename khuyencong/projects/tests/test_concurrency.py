@@ -3,7 +3,6 @@
 import datetime as dt
 import threading
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connections
 
@@ -12,8 +11,9 @@ from khuyencong.projects.choices import Status
 from khuyencong.projects.models import Project
 
 
-@pytest.mark.django_db(transaction=True)
-def test_simultaneous_advances_never_exceed_the_approved_support(officer, geo, hung_long):
+def test_simultaneous_advances_never_exceed_the_approved_support(
+    restores_shipped_data, transactional_db, officer, geo, hung_long
+):
     project = services.project_create(
         actor=officer,
         data={
@@ -56,8 +56,9 @@ def test_simultaneous_advances_never_exceed_the_approved_support(officer, geo, h
     assert project.advanced_total() == 300_000_000
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_approvals_approve_once(officer, leader, geo, hung_long):
+def test_two_simultaneous_approvals_approve_once(
+    restores_shipped_data, transactional_db, officer, leader, geo, hung_long
+):
     project = services.project_create(
         actor=officer,
         data={
