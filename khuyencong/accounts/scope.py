@@ -41,6 +41,16 @@ def place_filter(user: Any, field: str) -> Q:
     return Q(**{f"{field}__in": ids})
 
 
+def is_administrator(user: Any) -> bool:
+    """System administrators: the only ones who change what decides who is favoured and by how much
+    (priority classifications, support caps)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_superuser or user.role == Role.ADMIN)
+    )
+
+
 def can_manage_registry(user: Any) -> bool:
     return (
         getattr(user, "is_authenticated", False)

@@ -95,3 +95,19 @@ class WholeNumberField(forms.Field):
 
     def prepare_value(self, value: Any) -> Any:
         return group(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def add_service_error(
+    form: forms.BaseForm, error: ValidationError, field_for: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError on the field it names, or above the form when no field matches."""
+    field_for = field_for or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, errors in error.error_dict.items():
+        target = field_for.get(key, key.replace(".", "_"))
+        if target in form.fields:
+            form.add_error(target, errors)
+        else:
+            form.add_error(None, ValidationError([e for err in errors for e in err.messages]))

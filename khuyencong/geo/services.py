@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from khuyencong.accounts.choices import Role
+from khuyencong.accounts.scope import is_administrator
 from khuyencong.core import audit
 from khuyencong.core.models import AuditAction
 from khuyencong.geo.models import AdministrativeUnit, PriorityClassification
@@ -40,11 +40,7 @@ class PriorityData:
 
 def can_manage_priorities(user: Any) -> bool:
     """Priority lists decide who is favoured: only administrators change them."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and (user.is_superuser or user.role == Role.ADMIN)
-    )
+    return is_administrator(user)
 
 
 def require_admin(actor: Any) -> None:

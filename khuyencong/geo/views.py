@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.core import audit
+from khuyencong.core.forms import add_service_error
 from khuyencong.geo import selectors, services
 from khuyencong.geo.choices import Generation
 from khuyencong.geo.forms import PriorityDeleteForm, PriorityEndForm, PriorityForm, UnitFilterForm
@@ -23,14 +22,6 @@ PAGE_SIZE = 50
 def _require_admin(request: HttpRequest) -> None:
     if not services.can_manage_priorities(request.user):
         raise PermissionDenied(_("Chỉ quản trị hệ thống được sửa phân loại địa bàn ưu tiên."))
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -70,7 +61,7 @@ def priority_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.priority_create(actor=request.user, unit=unit, data=form.to_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Đã thêm phân loại địa bàn ưu tiên."))
             return redirect(unit)
@@ -88,7 +79,7 @@ def priority_update(request: HttpRequest, pk: int) -> HttpResponse:
             services.priority_update(actor=request.user, classification=classification, data=form.to_data())
         except ValidationError as exc:
             classification.refresh_from_db()
-            _add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Đã lưu phân loại địa bàn ưu tiên."))
             return redirect(classification.unit)
@@ -117,7 +108,7 @@ def priority_end(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             classification.refresh_from_db()
-            _add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Đã kết thúc phân loại địa bàn ưu tiên."))
             return redirect(classification.unit)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts.choices import Role
 from khuyencong.accounts.scope import ALL, scope_unit_ids
-from khuyencong.core.forms import WholeNumberField
+from khuyencong.core.forms import WholeNumberField, add_service_error
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import establishment_list
 from khuyencong.geo.models import AdministrativeUnit
@@ -52,22 +52,6 @@ def date_field(label: Any, *, required: bool = True) -> forms.DateField:
         error_messages={"invalid": gettext_lazy("Hãy nhập ngày theo dạng dd/mm/yyyy, ví dụ 15/03/2024.")},
         help_text=gettext_lazy("dd/mm/yyyy"),
     )
-
-
-def add_service_error(
-    form: forms.BaseForm, error: ValidationError, field_for: dict[str, str] | None = None
-) -> None:
-    """Put a service's ValidationError on the field it names, or above the form when no field matches."""
-    field_for = field_for or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, errors in error.error_dict.items():
-        target = field_for.get(key, key.replace(".", "_"))
-        if target in form.fields:
-            form.add_error(target, errors)
-        else:
-            form.add_error(None, ValidationError([e for err in errors for e in err.messages]))
 
 
 def _label(name: str) -> str:

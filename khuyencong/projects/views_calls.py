@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from khuyencong.core import audit
+from khuyencong.core.forms import add_service_error
 from khuyencong.core.http import AuthedRequest
 from khuyencong.projects import calls, todo
 from khuyencong.projects.choices import ContentCategory, ProgrammeLevel
@@ -74,14 +75,6 @@ class CallForm(forms.Form):
         )
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 def call_list_view(request: AuthedRequest) -> HttpResponse:
     include_all = request.GET.get("tat-ca") == "1"
@@ -124,7 +117,7 @@ def call_create_view(request: AuthedRequest) -> HttpResponse:
         try:
             call = calls.call_create(actor=request.user, data=form.to_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Đã mở đợt xét chọn “%(title)s”.") % {"title": call.title})
             return redirect(call)
@@ -141,7 +134,7 @@ def call_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             call = calls.call_update(actor=request.user, call=call, data=form.to_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect(call)

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from khuyencong.accounts.choices import Role
+from khuyencong.accounts.scope import is_administrator
 from khuyencong.core import audit
 from khuyencong.core.models import AuditAction
 from khuyencong.core.money import vnd
@@ -70,11 +70,7 @@ class CapRuleData:
 
 def can_manage_rules(user: Any) -> bool:
     """Caps decide how much public money a project may get: only administrators change them."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and (user.is_superuser or user.role == Role.ADMIN)
-    )
+    return is_administrator(user)
 
 
 def require_admin(actor: Any) -> None:

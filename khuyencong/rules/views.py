@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong.core.forms import add_service_error
 from khuyencong.rules import selectors, services
 from khuyencong.rules.forms import CalculatorForm, CapRuleForm, ReasonForm, RuleSetForm
 from khuyencong.rules.models import RuleSet
@@ -18,16 +19,6 @@ from khuyencong.rules.models import RuleSet
 def _require_admin(request: HttpRequest) -> None:
     if not services.can_manage_rules(request.user):
         raise PermissionDenied(_("Chỉ quản trị hệ thống được sửa mức hỗ trợ tối đa."))
-
-
-def _add_errors(form: Any, error: ValidationError, field_for: dict[str, str] | None = None) -> None:
-    field_for = field_for or {}
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = field_for.get(name, name)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -73,7 +64,7 @@ def ruleset_create(request: HttpRequest) -> HttpResponse:
         try:
             rule_set = services.ruleset_create(actor=request.user, data=form.to_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, _("Đã thêm bộ mức “%(name)s”. Hãy thêm các mức của văn bản.") % {"name": rule_set}
@@ -92,7 +83,7 @@ def ruleset_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.ruleset_update(actor=request.user, rule_set=rule_set, data=form.to_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Đã lưu bộ mức."))
             return redirect(rule_set)
@@ -123,7 +114,7 @@ def _caprule_form(request: HttpRequest, rule_set: RuleSet, rule: Any = None) -> 
             else:
                 services.caprule_update(actor=request.user, rule=rule, data=form.to_data())
         except ValidationError as exc:
-            _add_errors(form, exc, CapRuleForm.FIELD_FOR)
+            add_service_error(form, exc, CapRuleForm.FIELD_FOR)
         else:
             messages.success(request, _("Đã lưu mức hỗ trợ tối đa."))
             return redirect(rule_set)
@@ -180,7 +171,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
             if limit is not None and hasattr(exc, "error_dict") and "requested_support" in exc.error_dict:
                 above_cap = " ".join(exc.message_dict["requested_support"])
             else:
-                _add_errors(form, exc)
+                add_service_error(form, exc)
     context = {
         "form": form,
         "limit": limit,
