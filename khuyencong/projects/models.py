@@ -109,6 +109,16 @@ class Project(models.Model):
     liquidation_date = models.DateField(_("ngày thanh lý hợp đồng"), null=True, blank=True)
     suspended_from = models.CharField(max_length=30, choices=Status.choices, blank=True, editable=False)
     repeat_justification = models.TextField(_("giải trình hỗ trợ lặp lại"), blank=True)
+    # Written once by the appraisal when its council concludes; the annual plan ranks by it.
+    appraisal_score = models.DecimalField(
+        _("điểm thẩm định"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     is_demo = models.BooleanField(_("dữ liệu minh hoạ"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
