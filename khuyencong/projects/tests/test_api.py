@@ -181,6 +181,11 @@ def test_the_openapi_document_builds_and_lists_the_routes_with_vietnamese_summar
             assert any(letter in summary for letter in "ăâđêôơưạảấầẩậắằặẹẻếềểệịọỏốồổộớờởợụủứừửựỳ"), summary
 
 
+def test_the_browsable_docs_answer(client, db):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200 and b"openapi.json" in response.content
+
+
 def test_every_state_the_workflow_moves_to_is_reached_by_an_action():
     reached = {to for targets in projects_api.ACTIONS.values() for to in targets}
     assert {to for (_frm, to) in workflow.TRANSITIONS} <= reached
