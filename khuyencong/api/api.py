@@ -66,7 +66,11 @@ def error(
 def _invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     items = []
     for err in exc.errors:
-        loc = [str(part) for part in err.get("loc", []) if part not in ("body", "query", "path", "payload")]
+        loc = [
+            str(part)
+            for part in err.get("loc", [])
+            if part not in ("body", "query", "path", "payload", "form", "file")
+        ]
         items.append({"field": ".".join(loc) or None, "message": err.get("msg", "")})
     return error(request, 422, _("Dữ liệu gửi lên không hợp lệ."), items)
 
@@ -124,3 +128,18 @@ api.add_router("/geo", geo_router, tags=["geo"])
 from khuyencong.rules.api import router as rules_router  # noqa: E402
 
 api.add_router("/rules", rules_router, tags=["rules"])
+
+from khuyencong.projects.api import calls_router  # noqa: E402
+from khuyencong.projects.api import router as projects_router  # noqa: E402
+from khuyencong.projects.workflow import TransitionError  # noqa: E402
+
+
+@api.exception_handler(TransitionError)
+def _wrong_state(request: HttpRequest, exc: TransitionError) -> HttpResponse:
+    # The request was sound but the record has moved on: no one may do this from its current state.
+    items = [{"field": "status", "message": message} for message in exc.messages]
+    return error(request, 409, _("Trạng thái hiện tại của đề án không cho phép thao tác này."), items)
+
+
+api.add_router("/projects", projects_router, tags=["projects"])
+api.add_router("/calls", calls_router, tags=["calls"])

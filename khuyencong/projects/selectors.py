@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from khuyencong.geo.selectors import expand_units
 from khuyencong.projects.models import Project, ProjectQuerySet, code_key
 
 
@@ -17,6 +18,11 @@ class ProjectFilters:
     status: str = ""
     category: str = ""
     year: int | None = None
+    level: str = ""
+    # A unit finds the projects recorded in it, in the units under it and in the old units that became
+    # part of it, so a current commune also finds its projects from before the 2025 reform.
+    unit: int | None = None
+    is_pilot: bool | None = None
 
     def apply(self, qs: ProjectQuerySet) -> ProjectQuerySet:
         if self.q.strip():
@@ -27,6 +33,12 @@ class ProjectFilters:
             qs = qs.filter(category=self.category)
         if self.year:
             qs = qs.filter(plan_year=self.year)
+        if self.level:
+            qs = qs.filter(level=self.level)
+        if self.unit is not None:
+            qs = qs.filter(unit_id__in=expand_units([self.unit]))
+        if self.is_pilot is not None:
+            qs = qs.filter(is_pilot=self.is_pilot)
         return qs
 
 
