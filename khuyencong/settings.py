@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Serves the API docs' Swagger UI from its own static files instead of a CDN.
+    "ninja",
     "khuyencong.core",
     "khuyencong.accounts",
     "khuyencong.geo",

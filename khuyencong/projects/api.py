@@ -277,6 +277,7 @@ class ReasonIn(StrictSchema):
 class ApproveIn(StrictSchema):
     decision_number: str = Field(..., max_length=60)
     decision_date: dt.date
+    approved_support: int | None = None
     reason: str = Field("", max_length=2000)
 
 
@@ -873,6 +874,7 @@ def approve_project(request: HttpRequest, code: Text, payload: ApproveIn) -> Any
         decision_number=payload.decision_number,
         decision_date=payload.decision_date,
         reason=payload.reason,
+        approved_support=payload.approved_support,
     )
     return project_detail(request, project.code_key)
 

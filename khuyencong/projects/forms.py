@@ -226,6 +226,13 @@ class ProjectForm(forms.ModelForm):
 class ApproveForm(forms.Form):
     decision_number = forms.CharField(label=gettext_lazy("Số quyết định phê duyệt"), max_length=60)
     decision_date = date_field(gettext_lazy("Ngày quyết định"))
+    approved_support = WholeNumberField(
+        label=gettext_lazy("Kinh phí hỗ trợ được duyệt (đồng)"),
+        required=False,
+        help_text=gettext_lazy(
+            "Để trống để duyệt đúng kinh phí đề nghị; có thể duyệt thấp hơn, không cao hơn."
+        ),
+    )
 
 
 class ContractForm(forms.Form):

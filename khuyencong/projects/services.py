@@ -348,14 +348,35 @@ def project_transition(*, project: Project, to: Status, actor: Any, reason: str 
 
 @transaction.atomic
 def project_approve(
-    *, project: Project, actor: Any, decision_number: str, decision_date: dt.date, reason: str = ""
+    *,
+    project: Project,
+    actor: Any,
+    decision_number: str,
+    decision_date: dt.date,
+    reason: str = "",
+    approved_support: Any = None,
 ) -> Project:
-    """Approve with the decision's number and date. The plan's approval calls this too."""
+    """Approve with the decision's number and date. The plan's approval calls this too.
+
+    The decision may grant less than was asked (a plan funding a proposal in part), never more;
+    without an amount it grants the support requested.
+    """
     locked = _lock(project)
     _require_data_move(locked, to=S.APPROVED, actor=actor)
     if not decision_number.strip():
         raise ValidationError({"decision_number": _("Cần số quyết định phê duyệt.")})
     check_cap(locked, on=locked.submitted_on or decision_date)
+    requested = locked.requested_support
+    granted = requested if approved_support is None else amount(approved_support, field="approved_support")
+    if granted > requested:
+        raise ValidationError(
+            {
+                "approved_support": _(
+                    "Kinh phí được duyệt (%(granted)s) không được vượt kinh phí đề nghị hỗ trợ (%(requested)s)."
+                )
+                % {"granted": vnd(granted), "requested": vnd(requested)}
+            }
+        )
     return _move(
         locked,
         to=S.APPROVED,
@@ -363,7 +384,7 @@ def project_approve(
         reason=reason,
         decision_number=decision_number.strip(),
         decision_date=decision_date,
-        approved_support=locked.requested_support,
+        approved_support=granted,
     )
 
 

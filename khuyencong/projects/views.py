@@ -378,6 +378,7 @@ def project_approve_view(request: AuthedRequest, code: str) -> HttpResponse:
             actor=request.user,
             decision_number=data["decision_number"],
             decision_date=data["decision_date"],
+            approved_support=data.get("approved_support"),
         )
         return _("Đã phê duyệt đề án theo quyết định số %(number)s.") % {"number": data["decision_number"]}
 

@@ -138,3 +138,41 @@ def test_money_invariants_hold_whatever_officers_try(proposal, officer, leader, 
                 pass
             _invariants(project)
         transaction.set_rollback(True)
+
+
+def _proposed(project, officer):
+    services.project_submit(project=project, actor=officer, on=dt.date(2024, 1, 15))
+    services.project_transition(project=project, to=Status.UNDER_APPRAISAL, actor=officer)
+    services.project_transition(project=project, to=Status.PROPOSED, actor=officer)
+    return project
+
+
+def test_a_decision_may_grant_less_than_requested(proposal, officer, leader):
+    project = _proposed(proposal, officer)
+    services.project_approve(
+        project=project,
+        actor=leader,
+        decision_number="12/QĐ-SCT",
+        decision_date=dt.date(2024, 2, 1),
+        approved_support=350_000_000,
+    )
+    project.refresh_from_db()
+    assert (project.status, project.approved_support) == (Status.APPROVED, 350_000_000)
+
+
+@pytest.mark.parametrize("granted", [500_000_001, -1, 1.5])
+def test_a_decision_granting_more_than_requested_or_a_bad_amount_changes_nothing(
+    proposal, officer, leader, granted
+):
+    project = _proposed(proposal, officer)
+    with pytest.raises(ValidationError) as caught:
+        services.project_approve(
+            project=project,
+            actor=leader,
+            decision_number="12/QĐ-SCT",
+            decision_date=dt.date(2024, 2, 1),
+            approved_support=granted,
+        )
+    assert "approved_support" in caught.value.message_dict
+    project.refresh_from_db()
+    assert (project.status, project.approved_support) == (Status.PROPOSED, None)
