@@ -468,6 +468,11 @@ def contract_liquidation(project: Project) -> OfficialDocument:
         money_lines.append(
             para(f"Bên A đã tạm ứng đủ {money(settled)} cho Bên B; không còn phải thanh toán.")
         )
+    outstanding = ""
+    if to_pay:
+        outstanding = ", trừ nghĩa vụ thanh toán số tiền còn lại nêu tại Điều 1"
+    elif recovered:
+        outstanding = ", trừ nghĩa vụ nộp trả số tiền thu hồi nêu tại Điều 1"
     accepted = (
         f" và đã được nghiệm thu ngày {short_date(acceptance.held_on)}"
         if acceptance and acceptance.accepted
@@ -478,7 +483,7 @@ def contract_liquidation(project: Project) -> OfficialDocument:
         article(f"Bên B đã thực hiện các nội dung của đề án theo {contract}{accepted}."),
         article(
             f"Hai bên thống nhất thanh lý {contract}; kể từ ngày ký biên bản này, các nghĩa vụ của hai bên theo "
-            "hợp đồng chấm dứt, trừ nghĩa vụ thanh toán hoặc nộp trả nêu tại Điều 1./."
+            f"hợp đồng chấm dứt{outstanding}./."
         ),
     ]
     return OfficialDocument(

@@ -21,7 +21,7 @@ def ascii_filename(name: str) -> str:
     """'Quyết định phê duyệt KCĐP-2024-007' -> 'Quyet-dinh-phe-duyet-KCDP-2024-007', for old clients."""
     decomposed = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
     plain = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return re.sub(r"[^A-Za-z0-9._]+", "-", plain).strip("-._") or "van-ban"
+    return re.sub(r"[^A-Za-z0-9_]+", "-", plain).strip("-_") or "van-ban"
 
 
 def content_disposition(name: str, extension: str) -> str:

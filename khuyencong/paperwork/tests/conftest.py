@@ -49,10 +49,10 @@ def approved(submitted, officer, leader):
     )
 
 
-@pytest.fixture
-def accepted(approved, officer):
+def carry_to_acceptance(project, officer, *, advance):
+    """Contract, start, advance `advance` đồng, ask for acceptance and record a passed acceptance."""
     project = services.project_contract(
-        project=approved,
+        project=project,
         actor=officer,
         contract_number="07/2024/HĐ-KC",
         contract_date=dt.date(2024, 3, 12),
@@ -60,7 +60,7 @@ def accepted(approved, officer):
     )
     project = services.project_transition(project=project, to=Status.IN_PROGRESS, actor=officer)
     services.project_record_advance(
-        project=project, actor=officer, amount_vnd=SUPPORT, paid_on=dt.date(2024, 4, 1)
+        project=project, actor=officer, amount_vnd=advance, paid_on=dt.date(2024, 4, 1)
     )
     project = services.project_transition(project=project, to=Status.AWAITING_ACCEPTANCE, actor=officer)
     services.project_record_acceptance(
@@ -76,6 +76,11 @@ def accepted(approved, officer):
     )
     project.refresh_from_db()
     return project
+
+
+@pytest.fixture
+def accepted(approved, officer):
+    return carry_to_acceptance(approved, officer, advance=SUPPORT)
 
 
 @pytest.fixture
