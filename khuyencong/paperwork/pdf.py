@@ -157,8 +157,24 @@ def html(doc: OfficialDocument) -> str:
     )
 
 
+def _fonts_only() -> Any:
+    """A fetcher that reads the font files and nothing else: no text in a document, whatever a user
+    typed into it, can make the renderer open another file or a network address."""
+    from weasyprint.urls import URLFetcher
+
+    allowed = {path.as_uri() for _face, path in fonts.faces()}
+
+    class FontsOnly(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url not in allowed:
+                raise ValueError(f"not a document font: {url}")
+            return super().fetch(url, headers)
+
+    return FontsOnly(allowed_protocols=("file",))
+
+
 def render_pdf(doc: OfficialDocument) -> bytes:
     """The document as PDF bytes, with the Tinos faces it uses embedded (subset)."""
     from weasyprint import HTML
 
-    return HTML(string=html(doc), base_url=str(fonts.font_dir())).write_pdf()
+    return HTML(string=html(doc), base_url=str(fonts.font_dir()), url_fetcher=_fonts_only()).write_pdf()

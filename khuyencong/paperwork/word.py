@@ -36,6 +36,36 @@ ALIGN = {
 TEXT_WIDTH = Mm(L.TEXT_WIDTH_MM)
 PT_PER_MM = 72 / 25.4
 DEMO_RED = RGBColor(0xB0, 0x00, 0x20)
+# The children of w:pPr that the schema puts after w:pBdr.
+PPR_AFTER_BORDER = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 
 
 def _set_fonts(r_pr: Any) -> None:
@@ -143,7 +173,8 @@ def _rule(container: Any, *, width_pt: float, line_pt: float, space_before: floa
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     border.append(bottom)
-    paragraph._p.get_or_add_pPr().append(border)
+    # CT_PPr is a sequence: the border goes before spacing, indents and alignment, or Word refuses the file.
+    paragraph._p.get_or_add_pPr().insert_element_before(border, *PPR_AFTER_BORDER)
 
 
 def _table(document: Document, rows: int, widths_percent: list[int], *, grid: bool = False) -> Any:

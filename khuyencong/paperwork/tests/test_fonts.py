@@ -1,6 +1,7 @@
 """The PDF carries its own serif font, and that font has every Vietnamese letter."""
 
 import datetime as dt
+from dataclasses import replace
 from io import BytesIO
 
 import docx
@@ -122,3 +123,23 @@ def test_widths_come_from_the_font_metrics():
     assert fonts.text_width_pt(motto, size_pt=13, bold=True) > regular
     # Times New Roman's "Độc lập - Tự do - Hạnh phúc" at 13 pt bold is about 56 mm.
     assert 150 < fonts.text_width_pt(motto, size_pt=13, bold=True) < 170
+
+
+def test_text_that_looks_like_markup_is_printed_not_fetched():
+    from khuyencong.paperwork.pdf import _fonts_only
+
+    fetcher = _fonts_only()
+    with pytest.raises(ValueError, match="not a document font"):
+        fetcher.fetch("file:///etc/hostname")
+    with pytest.raises(ValueError, match="not a document font"):
+        fetcher.fetch("http://127.0.0.1:9/x.png")
+    font = fonts.face_path(fonts.FACES[0]).as_uri()
+    response = fetcher.fetch(font)  # the fonts themselves load
+    try:
+        assert response.read(4) == b"\x00\x01\x00\x00"  # a TrueType file
+    finally:
+        response.close()
+
+    typed = '<img src="file:///etc/hostname"> & <b>không đậm</b>'
+    doc = replace(_alphabet_document(), body=(para(typed),))
+    assert typed in pdf_text(render_pdf(doc))
