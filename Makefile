@@ -1,6 +1,6 @@
 # Khuyến công: every day-to-day command. Needs Python 3.11, Node.js (npm) and make; the rest is
 # installed on demand (uv from PyPI, Python packages with uv, front-end assets with npm, Debian's
-# chromium/postgresql/gettext with apt-get when a target needs them).
+# chromium/postgresql/gettext/pango with apt-get when a target needs them).
 #
 #   make run       set up (deps, database, Lạng Sơn geography, demo data) and serve on 127.0.0.1:$(PORT)
 #   make setup     the set-up half of `make run`
@@ -49,6 +49,7 @@ deps: venv
 # Running the site
 
 setup: deps
+	scripts/system-packages.sh pango
 	$(RUN) khuyencong setup --demo
 	$(RUN) khuyencong collectstatic --noinput --verbosity 0
 
@@ -60,6 +61,7 @@ run: setup
 
 check: uv
 	$(UV) sync --frozen --quiet
+	scripts/system-packages.sh pango
 	scripts/test.sh lint sqlite
 
 # The install step is the script's first stage ("deps"), so its time shows in the summary too.
@@ -71,10 +73,11 @@ test-lint: venv
 	scripts/test.sh lint
 
 test-sqlite: venv
+	scripts/system-packages.sh pango
 	scripts/test.sh sqlite
 
 test-postgres: venv
-	scripts/system-packages.sh postgresql
+	scripts/system-packages.sh postgresql pango
 	scripts/test.sh postgres
 
 test-browser: deps

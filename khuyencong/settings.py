@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "khuyencong.establishments",
     "khuyencong.rules",
     "khuyencong.projects",
+    "khuyencong.paperwork",
     "khuyencong.api",
 ]
 
@@ -133,6 +134,40 @@ KHUYENCONG_MAX_UPLOAD_MB = env_int("KHUYENCONG_MAX_UPLOAD_MB", 20, minimum=1)
 # a written justification (issue 3 §4; 0 turns the check off).
 KHUYENCONG_REPEAT_SUPPORT_YEARS = env_int("KHUYENCONG_REPEAT_SUPPORT_YEARS", 3, minimum=0)
 
+# Letterheads and signers of generated official documents (paperwork). The defaults follow Lạng Sơn's
+# structure as we understand it; the exact names, symbols and titles are the customer's to confirm.
+# Bodies are written in upper case as they appear on the letterhead; an empty name leaves a line out.
+KHUYENCONG_DOC_PLACE = env_str("KHUYENCONG_DOC_PLACE", "Lạng Sơn")
+# Decisions on the local programme: the provincial department of industry and trade.
+KHUYENCONG_DOC_DEPARTMENT_PARENT = env_str("KHUYENCONG_DOC_DEPARTMENT_PARENT", "UBND TỈNH LẠNG SƠN")
+KHUYENCONG_DOC_DEPARTMENT = env_str("KHUYENCONG_DOC_DEPARTMENT", "SỞ CÔNG THƯƠNG")
+KHUYENCONG_DOC_DEPARTMENT_SYMBOL = env_str("KHUYENCONG_DOC_DEPARTMENT_SYMBOL", "SCT")
+KHUYENCONG_DOC_DEPARTMENT_HEAD = env_str("KHUYENCONG_DOC_DEPARTMENT_HEAD", "GIÁM ĐỐC SỞ CÔNG THƯƠNG")
+KHUYENCONG_DOC_DEPARTMENT_SIGN_AUTHORITY = env_str("KHUYENCONG_DOC_DEPARTMENT_SIGN_AUTHORITY", "KT. GIÁM ĐỐC")
+KHUYENCONG_DOC_DEPARTMENT_SIGNER_TITLE = env_str("KHUYENCONG_DOC_DEPARTMENT_SIGNER_TITLE", "PHÓ GIÁM ĐỐC")
+KHUYENCONG_DOC_DEPARTMENT_SIGNER_NAME = env_str("KHUYENCONG_DOC_DEPARTMENT_SIGNER_NAME", "")
+KHUYENCONG_DOC_DECISION_PROPOSER = env_str(
+    "KHUYENCONG_DOC_DECISION_PROPOSER", "Giám đốc Trung tâm Khuyến công và Tư vấn phát triển công nghiệp"
+)
+# Decisions on the national programme: the ministry.
+KHUYENCONG_DOC_MINISTRY = env_str("KHUYENCONG_DOC_MINISTRY", "BỘ CÔNG THƯƠNG")
+KHUYENCONG_DOC_MINISTRY_SYMBOL = env_str("KHUYENCONG_DOC_MINISTRY_SYMBOL", "BCT")
+KHUYENCONG_DOC_MINISTRY_PLACE = env_str("KHUYENCONG_DOC_MINISTRY_PLACE", "Hà Nội")
+KHUYENCONG_DOC_MINISTRY_HEAD = env_str("KHUYENCONG_DOC_MINISTRY_HEAD", "BỘ TRƯỞNG BỘ CÔNG THƯƠNG")
+KHUYENCONG_DOC_MINISTRY_SIGN_AUTHORITY = env_str("KHUYENCONG_DOC_MINISTRY_SIGN_AUTHORITY", "KT. BỘ TRƯỞNG")
+KHUYENCONG_DOC_MINISTRY_SIGNER_TITLE = env_str("KHUYENCONG_DOC_MINISTRY_SIGNER_TITLE", "THỨ TRƯỞNG")
+KHUYENCONG_DOC_MINISTRY_SIGNER_NAME = env_str("KHUYENCONG_DOC_MINISTRY_SIGNER_NAME", "")
+# Acceptance minutes and contract liquidations: the extension centre, party A of the contracts.
+KHUYENCONG_DOC_CENTRE_PARENT = env_str("KHUYENCONG_DOC_CENTRE_PARENT", "SỞ CÔNG THƯƠNG LẠNG SƠN")
+KHUYENCONG_DOC_CENTRE = env_str(
+    "KHUYENCONG_DOC_CENTRE", "TRUNG TÂM KHUYẾN CÔNG VÀ TƯ VẤN PHÁT TRIỂN CÔNG NGHIỆP"
+)
+KHUYENCONG_DOC_CENTRE_SYMBOL = env_str("KHUYENCONG_DOC_CENTRE_SYMBOL", "TTKC")
+KHUYENCONG_DOC_CENTRE_SIGNER_TITLE = env_str("KHUYENCONG_DOC_CENTRE_SIGNER_TITLE", "GIÁM ĐỐC")
+KHUYENCONG_DOC_CENTRE_SIGNER_NAME = env_str("KHUYENCONG_DOC_CENTRE_SIGNER_NAME", "")
+# The serif font the PDFs embed (Tinos TTFs, put there by `npm ci`: scripts/vendor.mjs).
+KHUYENCONG_DOCUMENT_FONT_DIR = PROJECT_DIR / "node_modules" / ".vendor" / "fonts" / "tinos"
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -170,7 +205,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint and fontTools report every rendering step at INFO.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 if not DEBUG:

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("co-so/", include("khuyencong.establishments.urls")),
     path("muc-ho-tro/", include("khuyencong.rules.urls")),
     path("de-an/", include("khuyencong.projects.urls")),
+    path("de-an/", include("khuyencong.paperwork.urls")),
     path("dot-xet-chon/", include("khuyencong.projects.urls_calls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

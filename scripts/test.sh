@@ -3,8 +3,8 @@
 #
 #   scripts/test.sh [STAGE...]     stages: deps lint sqlite postgres browser (default: all, in order)
 #
-# Each stage prints its duration. "deps" installs what the tests need (Debian's chromium and
-# postgresql when missing, the Python environment, npm assets); if it fails nothing else runs.
+# Each stage prints its duration. "deps" installs what the tests need (Debian's chromium, postgresql
+# and pango when missing, the Python environment, npm assets); if it fails nothing else runs.
 # Otherwise a failing stage does not stop the later ones (one run reports every failure); the
 # script exits non-zero if any stage failed. PostgreSQL runs in a throwaway
 # cluster (scripts/with-pgcluster.sh); browser tests drive Debian's Chromium. Neither is ever
@@ -28,7 +28,7 @@ mypy_paths=(khuyencong tests conftest.py)
 compgen -G "bench/*.py" >/dev/null && mypy_paths+=(bench)
 
 stage_deps() {
-    scripts/system-packages.sh chromium postgresql &&
+    scripts/system-packages.sh chromium postgresql pango &&
         "${uv[@]}" sync --frozen &&
         npm ci --no-audit --no-fund
 }

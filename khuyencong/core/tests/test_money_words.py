@@ -36,6 +36,11 @@ from khuyencong.core.money import vnd_words
         (1_000_000, "Một triệu đồng"),
         (1_000_005, "Một triệu không trăm linh năm đồng"),
         (1_000_000_015, "Một tỷ không trăm mười lăm đồng"),
+        # Support amounts the generated documents print (paperwork tests).
+        (105_000_000, "Một trăm linh năm triệu đồng"),
+        (101_500_000, "Một trăm linh một triệu năm trăm nghìn đồng"),
+        (51_500_000, "Năm mươi mốt triệu năm trăm nghìn đồng"),
+        (3_500_000, "Ba triệu năm trăm nghìn đồng"),
         (1_286_000_000, "Một tỷ hai trăm tám mươi sáu triệu đồng"),
         (450_000_000, "Bốn trăm năm mươi triệu đồng"),
         (327_500_000, "Ba trăm hai mươi bảy triệu năm trăm nghìn đồng"),
