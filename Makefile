@@ -59,8 +59,8 @@ run: setup
 # ---------------------------------------------------------------------------------------------------
 # Checks and tests
 
-check: uv
-	$(UV) sync --frozen --quiet
+# deps, not just venv: the document tests need the serif font npm brings.
+check: deps
 	scripts/system-packages.sh pango
 	scripts/test.sh lint sqlite
 
@@ -72,11 +72,11 @@ test: uv
 test-lint: venv
 	scripts/test.sh lint
 
-test-sqlite: venv
+test-sqlite: deps
 	scripts/system-packages.sh pango
 	scripts/test.sh sqlite
 
-test-postgres: venv
+test-postgres: deps
 	scripts/system-packages.sh postgresql pango
 	scripts/test.sh postgres
 
