@@ -571,7 +571,7 @@ def _record_acceptance_audit(
     answers: Iterable[AcceptanceChecklistAnswer],
 ) -> None:
     """The results and checklist answers, in the project's history beside the transition."""
-    changes = {
+    changes: dict[str, dict[str, Any]] = {
         **{
             f"result.{indicator}": {"label": str(indicator.label), "before": None, "after": value}
             for indicator, value in achieved.items()
