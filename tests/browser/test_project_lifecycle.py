@@ -6,7 +6,7 @@ import importlib
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from conftest import PASSWORD
 
@@ -168,7 +168,7 @@ def test_a_project_goes_from_draft_to_settled_through_the_pages(
     for item in checklist.all():
         item.get_by_label("Đạt", exact=True).check()
     page.get_by_label("Ảnh nghiệm thu", exact=True).set_input_files(
-        files=[{"name": "xuong.jpg", "mimeType": "image/jpeg", "buffer": PHOTO}]
+        files=[FilePayload(name="xuong.jpg", mimeType="image/jpeg", buffer=PHOTO)]
     )
     page.get_by_label("Đạt yêu cầu", exact=True).check()
     press(page, "Ghi nhận kết quả nghiệm thu")
