@@ -29,6 +29,7 @@ from khuyencong.projects.models import (
     AcceptanceChecklistItem,
     ActualResult,
     Advance,
+    AmendmentStatus,
     BudgetLine,
     Call,
     ChecklistAnswer,
@@ -508,6 +509,15 @@ def project_record_acceptance(
     if not accepted and not notes.strip():
         raise ValidationError({"notes": _("Cần ghi rõ lý do không nghiệm thu.")})
     workflow.require(locked, to=to, actor=actor, reason=notes or "-")
+    if locked.amendments.filter(status=AmendmentStatus.REQUESTED).exists():
+        # The council judges against the expected results; a pending change to them must be settled first.
+        raise ValidationError(
+            _(
+                "Đề án đang có đề nghị điều chỉnh chờ phê duyệt: hãy chờ lãnh đạo quyết định hoặc rút đề nghị "
+                "trước khi ghi nhận nghiệm thu."
+            ),
+            code="open_amendment",
+        )
     achieved = {
         ExpectedIndicator(indicator): amount(value, field=f"results.{indicator}")
         for indicator, value in results.items()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from khuyencong.core.audit import history
 from khuyencong.core.models import AuditAction, AuditEntry
 from khuyencong.projects import services
+from khuyencong.projects.amendment_services import amendment_approve, amendment_request
 from khuyencong.projects.choices import ContentCategory, Status
 from khuyencong.projects.models import (
     Acceptance,
@@ -237,6 +238,17 @@ def test_only_the_centre_records_the_acceptance_and_only_when_it_is_due(proposal
     project = walk(project, Status.AWAITING_ACCEPTANCE, officer=officer, leader=leader)
     with pytest.raises(PermissionDenied):
         accept(project, leader, checklist=answers(items))
+
+
+def test_no_acceptance_while_an_amendment_waits_for_the_leader(awaiting, officer, leader, items, media):
+    amendment = amendment_request(
+        project=awaiting, actor=officer, reason="Giảm chỉ tiêu", proposed={"expected.jobs_created": 20}
+    )
+    with pytest.raises(ValidationError, match="đang có đề nghị điều chỉnh chờ phê duyệt"):
+        accept(awaiting, officer, checklist=answers(items))
+    nothing_saved(awaiting, media)
+    amendment_approve(amendment=amendment, actor=leader)
+    accept(awaiting, officer, checklist=answers(items))
 
 
 def test_a_plain_move_to_accepted_is_refused_the_record_is_the_only_way(awaiting, officer):
