@@ -41,7 +41,7 @@ from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import default_successor, legacy_units_for
 from khuyencong.projects import services
 from khuyencong.projects.choices import ContentCategory, ExpectedIndicator, ProgrammeLevel, Status, SubType
-from khuyencong.projects.models import Project, code_key
+from khuyencong.projects.models import ChecklistAnswer, Project, code_key
 
 # The article's figures (Báo Lạng Sơn, 07/08/2012) for plan years 2008–2012.
 ARTICLE_FIRST_YEAR = 2008
@@ -858,6 +858,11 @@ def _budget(spec: DemoProject) -> dict[str, int]:
     return budget
 
 
+def _checklist_met(project: Project) -> dict[int, tuple[str, str]]:
+    """The demo's councils find every point of the project's acceptance checklist met."""
+    return {item.pk: (ChecklistAnswer.MET, "") for item in services.checklist_items(project)}
+
+
 def _take_through(spec: DemoProject, project: Project, *, officer: User, leader: User, creator: User) -> None:
     """Walk the project along the lifecycle up to `spec.stage`, one service call per user action."""
     if not spec.reaches(S.SUBMITTED):
@@ -910,6 +915,7 @@ def _take_through(spec: DemoProject, project: Project, *, officer: User, leader:
         trained_ethnic_minority=spec.trained_ethnic_minority,
         machines=spec.machines,
         notes="Hội đồng nghiệm thu tại cơ sở: đạt yêu cầu.",
+        checklist=_checklist_met(project),
     )
     if not spec.reaches(S.SETTLED):
         return

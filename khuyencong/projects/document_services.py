@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -80,3 +82,46 @@ def project_document_upload(
         default_storage.delete(stored)
         raise
     return document
+
+
+# Several files saved with other records in one step (acceptance photos, settlement documents) -------
+
+PHOTO_EXTENSIONS = frozenset({"jpg", "jpeg", "png"})
+
+
+def check_upload(upload: documents.Upload, *, kind: str) -> documents.Checked:
+    """Check a file before anything is written: type, size, and for a photo that it is an image."""
+    checked = documents.inspect(upload)
+    if kind == DocumentKind.PHOTO and checked.ext not in PHOTO_EXTENSIONS:
+        raise documents.refuse(
+            _("Ảnh “%(name)s” phải là tệp %(types)s.")
+            % {"name": checked.original_name, "types": ", ".join(sorted(e.upper() for e in PHOTO_EXTENSIONS))}
+        )
+    return checked
+
+
+@contextmanager
+def files_removed_on_failure() -> Iterator[list[ProjectDocument]]:
+    """Collect the documents stored inside the block; if the block fails, their files go too.
+
+    The database rolls back the rows on its own, but files on disk are not part of the transaction.
+    """
+    stored: list[ProjectDocument] = []
+    try:
+        yield stored
+    except BaseException:
+        for document in stored:
+            default_storage.delete(document.file.name)
+        raise
+
+
+def upload_many(
+    *,
+    project: Project,
+    actor: Any,
+    uploads: list[tuple[str, documents.Upload]],
+    stored: list[ProjectDocument],
+) -> None:
+    """Store (kind, file) pairs one by one through project_document_upload, recording each in `stored`."""
+    for kind, upload in uploads:
+        stored.append(project_document_upload(project=project, actor=actor, upload=upload, kind=kind))

@@ -24,7 +24,7 @@ from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import establishment_list
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import commune_choices
-from khuyencong.projects import services, workflow
+from khuyencong.projects import documents, services, workflow
 from khuyencong.projects.choices import (
     SUBTYPES,
     SUPPORT_SOURCES,
@@ -32,7 +32,7 @@ from khuyencong.projects.choices import (
     FundingSource,
     SubType,
 )
-from khuyencong.projects.models import Project
+from khuyencong.projects.models import DocumentKind, Project
 
 MAX_COUNT = 2_147_483_647  # what a PositiveIntegerField holds everywhere
 FORM_FIELDS = tuple(name for name in services.EDITABLE_FIELDS if name != "is_demo")
@@ -247,6 +247,38 @@ class AdvanceForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Ghi chú"), max_length=300, required=False)
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none was chosen and none is required).
+
+    Types and sizes are only hinted here (accept=…): the services check every file's content."""
+
+    def __init__(self, *, accept: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": accept or documents.accept_attribute()})
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+def upload_help() -> str:
+    return _("Nhận %(types)s, mỗi tệp không quá %(mb)s MB; chọn được nhiều tệp.") % {
+        "types": ", ".join(ext.upper() for ext in documents.allowed_extensions()),
+        "mb": settings.KHUYENCONG_MAX_UPLOAD_MB,
+    }
+
+
 class SettleForm(forms.Form):
     settled_amount = WholeNumberField(label=gettext_lazy("Kinh phí quyết toán (đồng)"))
     liquidation_date = date_field(gettext_lazy("Ngày thanh lý hợp đồng"))
@@ -256,3 +288,16 @@ class SettleForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    settlement_files = MultipleFileField(label=gettext_lazy("Hồ sơ quyết toán"))
+    invoice_files = MultipleFileField(label=gettext_lazy("Hoá đơn, chứng từ"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("settlement_files", "invoice_files"):
+            self.fields[name].help_text = upload_help()
+
+    def documents(self) -> list[tuple[str, Any]]:
+        """(kind, file) pairs for services.project_settle."""
+        return [(DocumentKind.SETTLEMENT, f) for f in self.cleaned_data["settlement_files"]] + [
+            (DocumentKind.INVOICE, f) for f in self.cleaned_data["invoice_files"]
+        ]

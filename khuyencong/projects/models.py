@@ -359,6 +359,31 @@ class Call(models.Model):
         ]
 
 
+COUNCIL_TEXT_MAX = 200
+
+
+def validate_council_members(value: Any) -> None:
+    """A list of {"name", "position"} rows, both filled in, each within COUNCIL_TEXT_MAX characters."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Danh sách thành viên hội đồng không hợp lệ."), code="invalid")
+    for number, row in enumerate(value, start=1):
+        if (
+            not isinstance(row, dict)
+            or set(row) != {"name", "position"}
+            or not all(isinstance(row[key], str) and row[key].strip() for key in ("name", "position"))
+        ):
+            raise ValidationError(
+                _("Thành viên hội đồng thứ %(n)s cần ghi đủ họ tên và chức vụ.") % {"n": number},
+                code="incomplete",
+            )
+        if any(len(row[key]) > COUNCIL_TEXT_MAX for key in ("name", "position")):
+            raise ValidationError(
+                _("Họ tên, chức vụ của thành viên hội đồng thứ %(n)s dài quá %(max)s ký tự.")
+                % {"n": number, "max": COUNCIL_TEXT_MAX},
+                code="too_long",
+            )
+
+
 class Acceptance(models.Model):
     """The council's on-site acceptance (nghiệm thu): what was achieved against what was expected."""
 
@@ -369,6 +394,10 @@ class Acceptance(models.Model):
     # Trainees by sex and ethnic minority, reported beside the workers_trained result.
     trained_women = models.PositiveIntegerField(_("trong đó nữ"), default=0)
     trained_ethnic_minority = models.PositiveIntegerField(_("trong đó dân tộc thiểu số"), default=0)
+    # [{"name": ..., "position": ...}] in the order the minutes list them; the minutes print this list.
+    council_members = models.JSONField(
+        _("thành viên hội đồng có mặt"), default=list, blank=True, validators=[validate_council_members]
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -377,6 +406,10 @@ class Acceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.code} ({self.held_on:%d/%m/%Y})"
+
+    def council(self) -> list[tuple[str, str]]:
+        """(name, position) of each member present, in order."""
+        return [(row["name"], row["position"]) for row in self.council_members]
 
 
 class ActualResult(models.Model):
@@ -419,6 +452,7 @@ class Machine(models.Model):
 class DocumentKind(models.TextChoices):
     DECISION = "decision", _("Quyết định")
     CONTRACT = "contract", _("Hợp đồng")
+    SETTLEMENT = "settlement", _("Hồ sơ quyết toán")
     INVOICE = "invoice", _("Hoá đơn, chứng từ")
     PHOTO = "photo", _("Ảnh")
     MINUTES = "minutes", _("Biên bản")
@@ -454,3 +488,132 @@ class ProjectDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:document", kwargs={"code": self.project.code_key, "pk": self.pk})
+
+
+# The acceptance checklist (issue 3 §6) --------------------------------------------------------------
+
+
+class ChecklistAnswer(models.TextChoices):
+    MET = "met", _("Đạt")
+    NOT_MET = "not_met", _("Không đạt")
+    NOT_APPLICABLE = "not_applicable", _("Không áp dụng")
+
+
+class AcceptanceChecklistItem(models.Model):
+    """One point the acceptance council checks for projects of a content category.
+
+    Configurable data: no legal text lists these points, so the shipped items are the development team's
+    suggestion (verified=False, shown as "chưa đối chiếu văn bản gốc") for administrators to edit.
+    An item is retired (active=False), never deleted, because past acceptances refer to it.
+    """
+
+    category = models.CharField(_("nội dung hỗ trợ"), max_length=40, choices=ContentCategory.choices)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    text = models.CharField(_("nội dung kiểm tra"), max_length=500)
+    required = models.BooleanField(
+        _("bắt buộc"),
+        default=False,
+        help_text=_("Mục bắt buộc được ghi “không đạt” thì hội đồng không thể kết luận đạt."),
+    )
+    active = models.BooleanField(_("đang dùng"), default=True)
+    verified = models.BooleanField(
+        _("đã đối chiếu văn bản"),
+        default=False,
+        help_text=_("Bỏ trống khi mục chỉ là gợi ý, chưa đối chiếu với văn bản hay quy định của tỉnh."),
+    )
+    note = models.TextField(_("ghi chú, căn cứ"), blank=True)
+
+    class Meta:
+        verbose_name = _("mục kiểm tra khi nghiệm thu")
+        verbose_name_plural = _("danh mục kiểm tra khi nghiệm thu")
+        ordering = ["category", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "text"], name="checklist_item_once_per_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.text}"
+
+
+class AcceptanceChecklistAnswer(models.Model):
+    """The council's answer to one checklist item, with the item's wording and weight as they were asked."""
+
+    acceptance = models.ForeignKey(Acceptance, on_delete=models.CASCADE, related_name="checklist")
+    item = models.ForeignKey(AcceptanceChecklistItem, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    item_text = models.CharField(_("nội dung kiểm tra"), max_length=500)
+    required = models.BooleanField(_("bắt buộc"), default=False)
+    answer = models.CharField(_("kết quả kiểm tra"), max_length=20, choices=ChecklistAnswer.choices)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả kiểm tra khi nghiệm thu")
+        verbose_name_plural = _("kết quả kiểm tra khi nghiệm thu")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["acceptance", "item"], name="checklist_answer_once_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_text}: {self.get_answer_display()}"
+
+
+# Amendments (điều chỉnh đề án, issue 3 §2) ------------------------------------------------------------
+
+
+class AmendmentStatus(models.TextChoices):
+    REQUESTED = "requested", _("Chờ phê duyệt")
+    APPROVED = "approved", _("Đã phê duyệt")
+    REJECTED = "rejected", _("Không phê duyệt")
+    WITHDRAWN = "withdrawn", _("Đã rút")
+
+
+class Amendment(models.Model):
+    """A request to change an approved project, with its reason and each field's value before and after.
+
+    `changes` is {field key: {"before": value, "after": value}} with JSON values (ISO dates, whole numbers,
+    text, or null for a budget line or result that does not exist); khuyencong.projects.amendments names
+    the keys. Nothing changes on the project until the leader approves.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="amendments")
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=AmendmentStatus.choices, default=AmendmentStatus.REQUESTED
+    )
+    reason = models.TextField(_("lý do điều chỉnh"))
+    changes = models.JSONField(_("nội dung điều chỉnh"), default=dict)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người đề nghị")
+    )
+    requested_at = models.DateTimeField(_("thời điểm đề nghị"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người quyết định"),
+    )
+    decided_at = models.DateTimeField(_("thời điểm quyết định"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến khi quyết định"), blank=True)
+
+    class Meta:
+        verbose_name = _("điều chỉnh đề án")
+        verbose_name_plural = _("điều chỉnh đề án")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One open request at a time: a second would be judged against "before" values the first
+            # may change.
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(status="requested"),
+                name="amendment_one_open_per_project",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.get_status_display()} ({self.requested_at:%d/%m/%Y})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AmendmentStatus.REQUESTED

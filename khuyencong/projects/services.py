@@ -20,19 +20,26 @@ from khuyencong.core.money import vnd
 from khuyencong.core.text import search_key
 from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.projects import calls, repeat, workflow
+from khuyencong.projects import calls, document_services, repeat, workflow
 from khuyencong.projects.choices import ExpectedIndicator, FundingSource, Status
+from khuyencong.projects.documents import Upload
 from khuyencong.projects.models import (
     Acceptance,
+    AcceptanceChecklistAnswer,
+    AcceptanceChecklistItem,
     ActualResult,
     Advance,
+    AmendmentStatus,
     BudgetLine,
     Call,
+    ChecklistAnswer,
+    DocumentKind,
     ExpectedResult,
     Machine,
     Project,
     Recovery,
     code_key,
+    validate_council_members,
 )
 from khuyencong.rules.selectors import SupportLimit, check_support
 
@@ -55,9 +62,9 @@ EDITABLE_FIELDS = (
     "repeat_justification",
     "is_demo",
 )
-# Moves that carry data of their own (a submission date, a decision, a contract, a settlement) have their
-# own service; resuming a suspended project to one of those states is a plain move.
-DEDICATED = frozenset({S.SUBMITTED, S.APPROVED, S.CONTRACTED, S.SETTLED})
+# Moves that carry data of their own (a submission date, a decision, a contract, the acceptance record, a
+# settlement) have their own service; resuming a suspended project to one of those states is a plain move.
+DEDICATED = frozenset({S.SUBMITTED, S.APPROVED, S.CONTRACTED, S.ACCEPTED, S.NOT_ACCEPTED, S.SETTLED})
 # Until it is approved a proposal can be reworked; afterwards only an adjustment changes it.
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED, S.SUBMITTED, S.UNDER_APPRAISAL})
 
@@ -414,6 +421,88 @@ def project_contract(
     )
 
 
+def _council(rows: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    """(name, position) rows, blank rows dropped; a half-filled row is refused."""
+    members = []
+    for name, position in rows:
+        name, position = " ".join(name.split()), " ".join(position.split())
+        if name or position:
+            members.append({"name": name, "position": position})
+    try:
+        validate_council_members(members)
+    except ValidationError as exc:
+        raise ValidationError({"council_members": exc.messages}) from None
+    return members
+
+
+def _machines(rows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    machines: list[tuple[str, str]] = []
+    serials: set[str] = set()
+    for name, serial in rows:
+        name, serial = name.strip(), serial.strip()
+        if not name or not serial:
+            raise ValidationError({"machines": _("Mỗi máy cần ghi tên và số hiệu (serial).")})
+        if serial.casefold() in serials:
+            raise ValidationError(
+                {
+                    "machines": _("Số hiệu (serial) %(serial)s ghi trùng: mỗi máy một số hiệu riêng.")
+                    % {"serial": serial}
+                }
+            )
+        serials.add(serial.casefold())
+        machines.append((name, serial))
+    return machines
+
+
+def checklist_items(project: Project) -> list[AcceptanceChecklistItem]:
+    """The checklist the council answers for this project: the active items of its content category."""
+    return list(AcceptanceChecklistItem.objects.filter(category=project.category, active=True))
+
+
+def _checklist(
+    project: Project, answers: Mapping[int, tuple[str, str]], *, accepted: bool
+) -> list[AcceptanceChecklistAnswer]:
+    """One answer for every active item of the project's category, and a verdict the answers allow."""
+    items = checklist_items(project)
+    by_id = {item.pk: item for item in items}
+    unknown = set(answers) - set(by_id)
+    if unknown:
+        raise ValidationError(
+            {"checklist": _("Có mục kiểm tra không thuộc danh mục đang dùng cho nội dung hỗ trợ của đề án.")}
+        )
+    errors: dict[str, str] = {}
+    rows: list[AcceptanceChecklistAnswer] = []
+    for item in items:
+        key = f"checklist.{item.pk}"
+        if item.pk not in answers or answers[item.pk][0] not in ChecklistAnswer.values:
+            errors[key] = _("Chưa trả lời mục kiểm tra “%(item)s”.") % {"item": item.text}
+            continue
+        answer, note = answers[item.pk][0], answers[item.pk][1].strip()
+        if answer == ChecklistAnswer.NOT_MET and not note:
+            errors[f"{key}.note"] = _("Mục “%(item)s” không đạt: cần ghi chú lý do.") % {"item": item.text}
+        elif answer == ChecklistAnswer.NOT_APPLICABLE and item.required and not note:
+            errors[f"{key}.note"] = _("Mục bắt buộc “%(item)s” ghi không áp dụng: cần ghi chú lý do.") % {
+                "item": item.text
+            }
+        if accepted and item.required and answer == ChecklistAnswer.NOT_MET:
+            errors[key] = _("Mục bắt buộc “%(item)s” không đạt: không thể kết luận nghiệm thu đạt.") % {
+                "item": item.text
+            }
+        rows.append(
+            AcceptanceChecklistAnswer(
+                item=item,
+                order=item.order,
+                item_text=item.text,
+                required=item.required,
+                answer=answer,
+                note=note[:500],
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
 @transaction.atomic
 def project_record_acceptance(
     *,
@@ -426,13 +515,30 @@ def project_record_acceptance(
     trained_ethnic_minority: Any = 0,
     machines: Iterable[tuple[str, str]] = (),
     notes: str = "",
+    council: Iterable[tuple[str, str]] = (),
+    checklist: Mapping[int, tuple[str, str]] | None = None,
+    photos: Iterable[Upload] = (),
 ) -> Acceptance:
-    """Record the council's visit and verdict, with the results achieved, and move the project on."""
+    """Record the council's visit and verdict, with the results achieved, and move the project on.
+
+    `checklist` maps each active checklist item of the project's category (by id) to (answer, note);
+    every one must be answered, and a required item "not met" rules out the verdict "accepted".
+    `photos` are stored as the project's photo documents. All of it is saved, or nothing (no row, no file).
+    """
     locked = _lock(project)
     to = S.ACCEPTED if accepted else S.NOT_ACCEPTED
     if not accepted and not notes.strip():
         raise ValidationError({"notes": _("Cần ghi rõ lý do không nghiệm thu.")})
     workflow.require(locked, to=to, actor=actor, reason=notes or "-")
+    if locked.amendments.filter(status=AmendmentStatus.REQUESTED).exists():
+        # The council judges against the expected results; a pending change to them must be settled first.
+        raise ValidationError(
+            _(
+                "Đề án đang có đề nghị điều chỉnh chờ phê duyệt: hãy chờ lãnh đạo quyết định hoặc rút đề nghị "
+                "trước khi ghi nhận nghiệm thu."
+            ),
+            code="open_amendment",
+        )
     achieved = {
         ExpectedIndicator(indicator): amount(value, field=f"results.{indicator}")
         for indicator, value in results.items()
@@ -443,11 +549,17 @@ def project_record_acceptance(
     if women > trained or minority > trained:
         raise ValidationError(
             {
-                "trained_women": _(
+                "trained_women" if women > trained else "trained_ethnic_minority": _(
                     "Số học viên nữ hoặc dân tộc thiểu số không được lớn hơn số lao động được đào tạo."
                 )
             }
         )
+    members = _council(council)
+    handed_over = _machines(machines)
+    answers = _checklist(locked, checklist or {}, accepted=accepted)
+    pictures = list(photos)
+    for picture in pictures:  # refuse a wrong or oversized file before anything is written
+        document_services.check_upload(picture, kind=DocumentKind.PHOTO)
     acceptance = Acceptance(
         project=locked,
         held_on=held_on,
@@ -455,6 +567,7 @@ def project_record_acceptance(
         notes=notes,
         trained_women=women,
         trained_ethnic_minority=minority,
+        council_members=members,
         recorded_by=actor,
     )
     acceptance.full_clean()
@@ -465,23 +578,46 @@ def project_record_acceptance(
             for indicator, value in achieved.items()
         ]
     )
-    serials: set[str] = set()
-    for name, serial in machines:
-        if not serial.strip() or serial.strip() in serials:
-            raise ValidationError({"machines": _("Mỗi máy cần một số hiệu (serial) riêng, không trùng.")})
-        serials.add(serial.strip())
-        Machine.objects.create(acceptance=acceptance, name=name.strip(), serial_number=serial.strip())
-    _move(locked, to=to, actor=actor, reason=notes)
-    audit.record(
-        instance=locked,
-        action=AuditAction.UPDATE,
-        actor=actor,
-        changes={
+    Machine.objects.bulk_create(
+        [Machine(acceptance=acceptance, name=name, serial_number=serial) for name, serial in handed_over]
+    )
+    for row in answers:
+        row.acceptance = acceptance
+    AcceptanceChecklistAnswer.objects.bulk_create(answers)
+    with document_services.files_removed_on_failure() as stored:
+        document_services.upload_many(
+            project=locked, actor=actor, uploads=[(DocumentKind.PHOTO, p) for p in pictures], stored=stored
+        )
+        _record_acceptance_audit(locked, actor=actor, achieved=achieved, answers=answers)
+        # The move comes last, so the project's newest history row is the transition itself.
+        _move(locked, to=to, actor=actor, reason=notes)
+    return acceptance
+
+
+def _record_acceptance_audit(
+    project: Project,
+    *,
+    actor: Any,
+    achieved: Mapping[ExpectedIndicator, int],
+    answers: Iterable[AcceptanceChecklistAnswer],
+) -> None:
+    """The results and checklist answers, in the project's history beside the transition."""
+    changes: dict[str, dict[str, Any]] = {
+        **{
             f"result.{indicator}": {"label": str(indicator.label), "before": None, "after": value}
             for indicator, value in achieved.items()
         },
-    )
-    return acceptance
+        **{
+            f"checklist.{row.item_id}": {
+                "label": row.item_text,
+                "before": None,
+                "after": str(row.get_answer_display()) + (f" ({row.note})" if row.note else ""),
+            }
+            for row in answers
+        },
+    }
+    if changes:
+        audit.record(instance=project, action=AuditAction.UPDATE, actor=actor, changes=changes)
 
 
 def advance_limit(project: Project) -> int:
@@ -528,13 +664,32 @@ def project_record_advance(
     return advance
 
 
+SETTLEMENT_KINDS = frozenset({DocumentKind.SETTLEMENT, DocumentKind.INVOICE})
+
+
 @transaction.atomic
 def project_settle(
-    *, project: Project, actor: Any, settled_amount: Any, liquidation_date: dt.date, reason: str = ""
+    *,
+    project: Project,
+    actor: Any,
+    settled_amount: Any,
+    liquidation_date: dt.date,
+    reason: str = "",
+    documents: Iterable[tuple[str, Upload]] = (),
 ) -> Project:
-    """Settle: the settled amount may be lower than approved; money advanced above it is recovered."""
+    """Settle: the settled amount may be lower than approved; money advanced above it is recovered.
+
+    `documents` are (kind, file) pairs, kind settlement or invoice, stored with the settlement or not
+    at all."""
     locked = _lock(project)
     _require_data_move(locked, to=S.SETTLED, actor=actor)
+    files = list(documents)
+    for kind, upload in files:
+        if kind not in SETTLEMENT_KINDS:
+            raise ValidationError(
+                {"documents": _("Tài liệu quyết toán phải là hồ sơ quyết toán hoặc hoá đơn, chứng từ.")}
+            )
+        document_services.check_upload(upload, kind=kind)
     value = amount(settled_amount, field="settled_amount")
     if value > (locked.approved_support or 0):
         raise ValidationError(
@@ -560,4 +715,6 @@ def project_settle(
             actor=actor,
             changes={"recovery": {"label": _("thu hồi"), "before": None, "after": excess}},
         )
+    with document_services.files_removed_on_failure() as stored:
+        document_services.upload_many(project=moved, actor=actor, uploads=files, stored=stored)
     return moved

@@ -1,8 +1,9 @@
 """The to-do list (việc cần làm): what waits for each role, computed by queries, never stored.
 
-Every group is a set of project statuses read through `Project.objects.visible_to(user)`, so each role
-sees only what is in its scope. The page runs one query for all the counts and one per non-empty group
-for its first items: the number of queries depends on the role, never on how many projects wait.
+Every group is a set of project statuses (or, for amendments waiting for a decision, a filter) read
+through `Project.objects.visible_to(user)`, so each role sees only what is in its scope. The page runs one
+query for all the status counts, one per filtered group, and one per non-empty group for its first
+items: the number of queries depends on the role, never on how many projects wait.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.accounts.choices import Role
 from khuyencong.projects import workflow
 from khuyencong.projects.choices import Status
-from khuyencong.projects.models import Project
+from khuyencong.projects.models import AmendmentStatus, Project
 
 S = Status
 ITEMS_PER_GROUP = 20
@@ -31,6 +32,9 @@ class TodoGroup:
     label: Promise
     hint: Promise
     statuses: tuple[Status, ...]
+    # A group that is not a set of statuses (what waits is a record beside the project) filters instead,
+    # and is counted with a query of its own.
+    where: Q | None = None
 
 
 GROUPS: dict[str, TodoGroup] = {
@@ -73,6 +77,13 @@ GROUPS: dict[str, TodoGroup] = {
             (S.PROPOSED,),
         ),
         TodoGroup(
+            "amendments_to_decide",
+            _("Đề nghị điều chỉnh chờ quyết định"),
+            _("Xem nội dung trước và sau điều chỉnh, phê duyệt hoặc không phê duyệt."),
+            (),
+            Q(amendments__status=AmendmentStatus.REQUESTED),
+        ),
+        TodoGroup(
             "to_score",
             _("Đề án cần thẩm định"),
             _("Khai báo xung đột lợi ích và chấm điểm."),
@@ -103,7 +114,7 @@ _CENTRE = ("to_check", "under_appraisal", "to_contract", "to_accept", "to_settle
 ROLE_GROUPS: dict[str, tuple[str, ...]] = {
     Role.ADMIN: _CENTRE,
     Role.OFFICER: _CENTRE,
-    Role.LEADER: ("to_approve",),
+    Role.LEADER: ("to_approve", "amendments_to_decide"),
     Role.COUNCIL_MEMBER: ("to_score", "to_inspect"),
     Role.COMMUNE_OFFICER: ("drafts", "returned"),
     Role.BUSINESS: ("drafts", "returned"),
@@ -152,13 +163,18 @@ def todo_list(*, user: Any, limit: int = ITEMS_PER_GROUP) -> list[TodoSection]:
     )
     sections = []
     for group in groups:
-        count = sum(counts.get(status, 0) for status in group.statuses)
+        if group.where is not None:
+            selected = scoped.filter(group.where).distinct()
+            count = selected.order_by().values("pk").count()
+        else:
+            selected = scoped.filter(status__in=group.statuses)
+            count = sum(counts.get(status, 0) for status in group.statuses)
         items: list[Project] = []
         if count:
             items = list(
-                scoped.filter(status__in=group.statuses)
-                .select_related("unit", "unit__parent", "call")
-                .order_by(F("call__deadline").asc(nulls_last=True), "updated_at", "pk")[:limit]
+                selected.select_related("unit", "unit__parent", "call").order_by(
+                    F("call__deadline").asc(nulls_last=True), "updated_at", "pk"
+                )[:limit]
             )
         sections.append(TodoSection(group=group, count=count, items=items))
     return sections

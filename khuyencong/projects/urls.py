@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from khuyencong.projects import views
+from khuyencong.projects import views, views_lifecycle
 
 app_name = "projects"
 urlpatterns: list[URLPattern] = [
@@ -18,4 +18,9 @@ urlpatterns: list[URLPattern] = [
 urlpatterns += [
     path("<str:code>/tai-lieu/them/", views.project_document_upload_view, name="document_upload"),
     path("<str:code>/tai-lieu/<int:pk>/", views.project_document_download_view, name="document"),
+]
+urlpatterns += [
+    path("<str:code>/nghiem-thu/", views_lifecycle.project_acceptance_view, name="acceptance"),
+    path("<str:code>/dieu-chinh/", views_lifecycle.amendment_request_view, name="amendment_request"),
+    path("<str:code>/dieu-chinh/<int:pk>/", views_lifecycle.amendment_decide_view, name="amendment_decide"),
 ]

@@ -47,8 +47,6 @@ MOVE_LABELS: dict[str, Any] = {
     S.PROPOSED: gettext_lazy("Đề xuất vào kế hoạch"),
     S.IN_PROGRESS: gettext_lazy("Bắt đầu thực hiện"),
     S.AWAITING_ACCEPTANCE: gettext_lazy("Đề nghị nghiệm thu"),
-    S.ACCEPTED: gettext_lazy("Ghi nhận nghiệm thu đạt"),
-    S.NOT_ACCEPTED: gettext_lazy("Ghi nhận không đạt nghiệm thu"),
     S.CLOSED: gettext_lazy("Đóng đề án"),
     S.SUSPENDED: gettext_lazy("Tạm dừng"),
     S.CANCELLED: gettext_lazy("Huỷ đề án"),
@@ -442,6 +440,7 @@ def project_settle_view(request: AuthedRequest, code: str) -> HttpResponse:
             settled_amount=data["settled_amount"],
             liquidation_date=data["liquidation_date"],
             reason=data["reason"],
+            documents=form.documents(),
         )
         done = _("Đã quyết toán đề án: %(amount)s.") % {"amount": vnd(data["settled_amount"])}
         recovered = settled.recovered_total()
@@ -449,7 +448,8 @@ def project_settle_view(request: AuthedRequest, code: str) -> HttpResponse:
             done += " " + _("Số tiền tạm ứng phải thu hồi: %(amount)s.") % {"amount": vnd(recovered)}
         return done
 
-    return _record(request, project, SettleForm(request.POST, prefix="settle"), run)
+    form = SettleForm(request.POST, request.FILES, prefix="settle")
+    return _record(request, project, form, run)
 
 
 # --- documents ------------------------------------------------------------------------------------

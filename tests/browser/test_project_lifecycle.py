@@ -6,7 +6,7 @@ import importlib
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from conftest import PASSWORD
 
@@ -34,6 +34,30 @@ def press(page: Page, name: str) -> None:
 
 def expect_status(page: Page, label: str) -> None:
     expect(page.locator("#project-status")).to_have_text(label)
+
+
+# A tiny but real JPEG header is all the upload check reads.
+PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x01" * 200
+
+
+@pytest.fixture(autouse=True)
+def shipped_checklist(transactional_db) -> None:
+    """The acceptance checklist a migration ships, put back if an earlier live-server test flushed it."""
+    from django.apps import apps
+
+    from khuyencong.projects.models import AcceptanceChecklistItem
+
+    if not AcceptanceChecklistItem.objects.exists():
+        importlib.import_module("khuyencong.projects.migrations.0008_default_acceptance_checklist").ship(
+            apps, None
+        )
+
+
+def checklist_size(project_path: str) -> int:
+    from khuyencong.projects.models import AcceptanceChecklistItem, Project
+
+    project = Project.objects.get(code_key=project_path.strip("/").split("/")[-1])
+    return AcceptanceChecklistItem.objects.filter(category=project.category, active=True).count()
 
 
 @pytest.fixture
@@ -130,8 +154,29 @@ def test_a_project_goes_from_draft_to_settled_through_the_pages(
 
     press(page, "Đề nghị nghiệm thu")
     expect_status(page, "Chờ nghiệm thu")
-    press(page, "Ghi nhận nghiệm thu đạt")
+    # The council's visit: results beside the expected ones, who was there, the checklist, a photo.
+    press(page, "Ghi nhận kết quả nghiệm thu")
+    page.get_by_label("Ngày nghiệm thu").fill("15/11/2026")
+    page.get_by_label("Họ tên thành viên 1").fill("Nguyễn Văn An")
+    page.get_by_label("Chức vụ thành viên 1").fill("Phó Giám đốc Sở Công Thương, Chủ tịch hội đồng")
+    expect(page.get_by_role("row", name="Đạt được: Lao động có việc làm")).to_contain_text("30")
+    page.get_by_label("Đạt được: Lao động có việc làm").fill("32")
+    page.get_by_label("Tên máy 1").fill("Máy đùn ống nhựa")
+    page.get_by_label("Số hiệu máy 1").fill("EX-2026-01")
+    checklist = page.locator("fieldset.checklist-item")
+    expect(checklist.first).to_be_visible()
+    for item in checklist.all():
+        item.get_by_label("Đạt", exact=True).check()
+    page.get_by_label("Ảnh nghiệm thu", exact=True).set_input_files(
+        files=[FilePayload(name="xuong.jpg", mimeType="image/jpeg", buffer=PHOTO)]
+    )
+    page.get_by_label("Đạt yêu cầu", exact=True).check()
+    press(page, "Ghi nhận kết quả nghiệm thu")
     expect_status(page, "Đã nghiệm thu")
+    results = page.locator("#acceptance-results")
+    expect(results.get_by_role("row", name="Lao động có việc làm")).to_contain_text("32")
+    expect(page.locator("#acceptance-checklist tbody tr")).to_have_count(checklist_size(project_path))
+    expect(page.get_by_role("link", name="xuong.jpg").first).to_be_visible()
 
     # Settled below the approved 500 m (and above the 200 m advanced, so nothing to recover).
     page.get_by_label("Kinh phí quyết toán").fill("450.000.000")

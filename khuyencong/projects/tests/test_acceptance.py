@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from khuyencong.projects import services
 from khuyencong.projects.choices import Status
 from khuyencong.projects.models import Acceptance, Project
+from khuyencong.projects.tests.helpers import checklist_met
 
 
 @pytest.fixture
@@ -27,6 +28,7 @@ def test_an_acceptance_records_results_trainees_and_machines_and_moves_the_proje
         trained_women=12,
         trained_ethnic_minority=15,
         machines=[("Máy đùn ống nhựa", "EX-2024-01"), ("Máy cắt", "CT-2024-07")],
+        checklist=checklist_met(awaiting),
     )
     awaiting.refresh_from_db()
     assert awaiting.status == Status.ACCEPTED

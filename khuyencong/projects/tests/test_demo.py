@@ -29,6 +29,7 @@ from khuyencong.projects import services
 from khuyencong.projects.choices import ContentCategory, Status
 from khuyencong.projects.demo import CURRENT_NOTE, SOURCE, apportion, article_projects, current_projects
 from khuyencong.projects.models import ActualResult, Project
+from khuyencong.projects.tests.helpers import checklist_met
 from khuyencong.rules.selectors import support_limit
 
 ARTICLE_YEARS = (2008, 2012)
@@ -257,6 +258,7 @@ def test_one_more_accepted_2010_model_counts_as_the_67th_project_and_25th_model(
         held_on=dt.date(2010, 11, 20),
         accepted=True,
         results={"jobs_created": 12},
+        checklist=checklist_met(project),
     )
 
     projects = Project.objects.filter(plan_year__range=ARTICLE_YEARS)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from khuyencong.projects import services
 from khuyencong.projects.choices import Status
 from khuyencong.projects.models import Project
+from khuyencong.projects.tests.helpers import accept
 
 
 def _contracted(project, officer, leader):
@@ -53,7 +54,7 @@ def test_an_amount_with_decimals_or_a_sign_is_refused_naming_the_field(bad):
 def test_settling_above_the_approved_amount_is_refused(proposal, officer, leader):
     project = _contracted(proposal, officer, leader)
     services.project_transition(project=project, to=Status.AWAITING_ACCEPTANCE, actor=officer)
-    services.project_transition(project=project, to=Status.ACCEPTED, actor=officer)
+    accept(project, officer)
     with pytest.raises(ValidationError) as caught:
         services.project_settle(
             project=project, actor=officer, settled_amount=500_000_001, liquidation_date=dt.date(2024, 12, 1)
@@ -94,7 +95,7 @@ def test_money_advanced_above_the_settled_amount_is_recorded_as_a_recovery(propo
         project=project, actor=officer, amount_vnd=400_000_000, paid_on=dt.date(2024, 3, 1)
     )
     services.project_transition(project=project, to=Status.AWAITING_ACCEPTANCE, actor=officer)
-    services.project_transition(project=project, to=Status.ACCEPTED, actor=officer)
+    accept(project, officer)
     services.project_settle(
         project=project, actor=officer, settled_amount=350_000_000, liquidation_date=dt.date(2024, 12, 1)
     )

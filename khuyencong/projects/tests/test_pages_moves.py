@@ -8,6 +8,7 @@ from django.urls import reverse
 from khuyencong.projects import services
 from khuyencong.projects.choices import Status
 from khuyencong.projects.models import Advance, Recovery
+from khuyencong.projects.tests.helpers import accept
 
 PATH = [
     Status.SUBMITTED,
@@ -45,6 +46,8 @@ def walk(officer, leader):
                     contract_date=dt.date(2024, 2, 10),
                     contract_amount=500_000_000,
                 )
+            elif to == Status.ACCEPTED:
+                accept(project, officer)
             else:
                 services.project_transition(project=project, to=to, actor=officer)
         project.refresh_from_db()

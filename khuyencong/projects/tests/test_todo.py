@@ -76,7 +76,7 @@ def test_an_administrator_has_the_officer_list(administrator, make_project):
 def test_a_leader_sees_what_waits_for_approval(leader, make_project):
     make_project(Status.PROPOSED)
     make_project(Status.SUBMITTED)
-    assert counts(leader) == {"to_approve": 1}
+    assert counts(leader) == {"to_approve": 1, "amendments_to_decide": 0}
 
 
 def test_a_council_member_sees_appraisals_and_acceptances(council_member, make_project):

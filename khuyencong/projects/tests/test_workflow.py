@@ -11,6 +11,7 @@ from khuyencong.core.models import AuditAction
 from khuyencong.projects import services, workflow
 from khuyencong.projects.choices import Status
 from khuyencong.projects.models import Project
+from khuyencong.projects.tests.helpers import accept
 
 ROLES = [
     "administrator",
@@ -47,6 +48,8 @@ def _attempt(project, to, actor):
             contract_date=dt.date(2024, 2, 10),
             contract_amount=400_000_000,
         )
+    if to in (Status.ACCEPTED, Status.NOT_ACCEPTED):
+        return accept(project, actor, accepted=to == Status.ACCEPTED, notes="Lý do kiểm thử")
     if to == Status.SETTLED:
         return services.project_settle(
             project=project, actor=actor, settled_amount=450_000_000, liquidation_date=dt.date(2024, 12, 20)
