@@ -21,6 +21,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 PASSWORD = "mat-khau-thu-nghiem-2025"
 
 
+@pytest.fixture(autouse=True)
+def vietnamese_by_default():
+    """Each test starts in the default language: a request that chose English leaves the thread in it."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def geo(db):
     """A small hand-built geography with real Lạng Sơn names but an invented arrangement.
@@ -171,6 +181,13 @@ def business_rep(hung_long):
     return _user("daidien", "business", establishment=hung_long, first_name="Hoàng Văn", last_name="Long")
 
 
+# (model, data migration with a `ship(apps, schema_editor)`) for every table a migration fills.
+SHIPPED_DATA = [
+    ("rules.RuleSet", "khuyencong.rules.migrations.0002_default_rule_sets"),
+    ("projects.AcceptanceChecklistItem", "khuyencong.projects.migrations.0008_default_acceptance_checklist"),
+]
+
+
 @pytest.fixture
 def restores_shipped_data(django_db_blocker):
     """For tests that commit for real: put back the data migrations ship once the test's flush is done.
@@ -185,7 +202,6 @@ def restores_shipped_data(django_db_blocker):
 
         from django.apps import apps
 
-        from khuyencong.rules.models import RuleSet
-
-        if not RuleSet.objects.exists():
-            importlib.import_module("khuyencong.rules.migrations.0002_default_rule_sets").ship(apps, None)
+        for label, migration in SHIPPED_DATA:
+            if not apps.get_model(label).objects.exists():
+                importlib.import_module(migration).ship(apps, None)

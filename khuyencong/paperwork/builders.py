@@ -46,7 +46,7 @@ from khuyencong.paperwork.document import (
     short_date,
 )
 from khuyencong.projects.choices import ExpectedIndicator, FundingSource, ProgrammeLevel
-from khuyencong.projects.models import Acceptance, Project
+from khuyencong.projects.models import Acceptance, ChecklistAnswer, Project
 
 # Nghị định 235/2025/NĐ-CP, amending Nghị định 45/2012/NĐ-CP, is in force from this day (DESIGN §3).
 DECREE_235_FROM = dt.date(2025, 10, 15)
@@ -252,7 +252,13 @@ def _minutes_general(acceptance: Acceptance) -> Section:
 
 def _minutes_attendance(acceptance: Acceptance) -> Section:
     project = acceptance.project
-    lines = ["Hội đồng nghiệm thu.", f"Đại diện đơn vị thực hiện: {project.implementing_unit}."]
+    council = acceptance.council()
+    lines = (
+        [f"Hội đồng nghiệm thu: {', '.join(f'ông/bà {name} ({position})' for name, position in council)}."]
+        if council
+        else ["Hội đồng nghiệm thu."]
+    )
+    lines.append(f"Đại diện đơn vị thực hiện: {project.implementing_unit}.")
     for establishment in beneficiaries_of(project):
         who = f" (ông/bà {establishment.representative})" if establishment.representative else ""
         lines.append(f"Đại diện cơ sở thụ hưởng: {establishment.name}{who}.")
@@ -322,6 +328,33 @@ def _minutes_machines(acceptance: Acceptance) -> Section | None:
     return section("MÁY MÓC, THIẾT BỊ BÀN GIAO", table)
 
 
+def _minutes_checklist(acceptance: Acceptance) -> Section | None:
+    """The council's answer to each point it checked, in the wording it was asked."""
+    answers = list(acceptance.checklist.all())
+    if not answers:
+        return None
+    table = Table(
+        (
+            Column("STT", 8, "center"),
+            Column("Nội dung kiểm tra", 52),
+            Column("Kết quả", 16, "center"),
+            Column("Ghi chú", 24),
+        ),
+        tuple(
+            Row(
+                (
+                    str(at),
+                    answer.item_text + (" (bắt buộc)" if answer.required else ""),
+                    str(ChecklistAnswer(answer.answer).label),
+                    answer.note,
+                )
+            )
+            for at, answer in enumerate(answers, start=1)
+        ),
+    )
+    return section("KIỂM TRA THEO DANH MỤC", table)
+
+
 def _minutes_notes(acceptance: Acceptance) -> Section | None:
     lines = [line.strip() for line in acceptance.notes.splitlines() if line.strip()]
     return section("NHẬN XÉT CỦA HỘI ĐỒNG", *(para(line) for line in lines)) if lines else None
@@ -342,6 +375,7 @@ MINUTES_SECTIONS: list[Callable[[Acceptance], Section | None]] = [
     _minutes_general,
     _minutes_results,
     _minutes_machines,
+    _minutes_checklist,
     _minutes_notes,
     _minutes_verdict,
 ]

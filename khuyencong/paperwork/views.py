@@ -9,6 +9,7 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 
 from khuyencong.core.http import AuthedRequest
 from khuyencong.paperwork.kinds import FORMATS, KINDS
@@ -45,8 +46,10 @@ def project_paperwork_view(request: AuthedRequest, code: str, kind: str, fmt: st
             {"project": project, "kind": spec, "reason": spec.not_ready},
             status=404,
         )
-    doc = spec.build(project)
-    data = render_pdf(doc) if fmt == "pdf" else render_docx(doc)
+    # Official documents are Vietnamese whatever language the reader's interface is in.
+    with translation.override("vi"):
+        doc = spec.build(project)
+        data = render_pdf(doc) if fmt == "pdf" else render_docx(doc)
     response = HttpResponse(data, content_type=FORMATS[fmt])
     response["Content-Disposition"] = content_disposition(doc.name or kind, fmt)
     response["X-Content-Type-Options"] = "nosniff"

@@ -17,7 +17,7 @@ A refused move or write changes nothing and answers, in the common error body:
 import datetime as dt
 from collections.abc import Callable
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest
@@ -292,6 +292,17 @@ class MachineIn(StrictSchema):
     serial_number: str = Field(..., max_length=100)
 
 
+class CouncilMemberIn(StrictSchema):
+    name: str = Field(..., max_length=200)
+    position: str = Field(..., max_length=200)
+
+
+class ChecklistAnswerIn(StrictSchema):
+    item: int = Field(..., description="Mã mục kiểm tra (GET /projects/{code}/acceptance-checklist).")
+    answer: Literal["met", "not_met", "not_applicable"]
+    note: str = Field("", max_length=500)
+
+
 class AcceptanceIn(StrictSchema):
     held_on: dt.date
     accepted: bool = Field(
@@ -302,6 +313,10 @@ class AcceptanceIn(StrictSchema):
     trained_ethnic_minority: Count = 0
     machines: list[MachineIn] = []
     notes: str = Field("", description="Nhận xét của hội đồng; bắt buộc khi không đạt.")
+    council: list[CouncilMemberIn] = Field([], description="Thành viên hội đồng có mặt (họ tên, chức vụ).")
+    checklist: list[ChecklistAnswerIn] = Field(
+        [], description="Trả lời từng mục kiểm tra của nội dung hỗ trợ; phải trả lời đủ mọi mục."
+    )
 
 
 class SettleIn(StrictSchema):
@@ -419,6 +434,26 @@ class MachineOut(Schema):
     serial_number: str
 
 
+class CouncilMemberOut(Schema):
+    name: str
+    position: str
+
+
+class ChecklistAnswerOut(Schema):
+    item: int
+    text: str
+    required: bool
+    answer: str
+    note: str
+
+
+class ChecklistItemOut(Schema):
+    id: int
+    order: int
+    text: str
+    required: bool
+
+
 class AcceptanceOut(Schema):
     held_on: dt.date
     accepted: bool
@@ -427,6 +462,8 @@ class AcceptanceOut(Schema):
     trained_ethnic_minority: int
     results: list[ResultOut]
     machines: list[MachineOut]
+    council: list[CouncilMemberOut]
+    checklist: list[ChecklistAnswerOut]
 
 
 class CapOut(Schema):
@@ -595,6 +632,17 @@ def _acceptance(project: Project) -> dict[str, Any] | None:
         "results": _results(acceptance.results.order_by("id")),
         "machines": [
             {"name": m.name, "serial_number": m.serial_number} for m in acceptance.machines.order_by("id")
+        ],
+        "council": [{"name": name, "position": position} for name, position in acceptance.council()],
+        "checklist": [
+            {
+                "item": answer.item_id,
+                "text": answer.item_text,
+                "required": answer.required,
+                "answer": answer.answer,
+                "note": answer.note,
+            }
+            for answer in acceptance.checklist.all()
         ],
     }
 
@@ -812,6 +860,15 @@ def update_project(request: HttpRequest, code: Text, payload: ProjectPatchIn) ->
 
 
 @router.get(
+    "/{code}/acceptance-checklist",
+    response=list[ChecklistItemOut],
+    summary="Các mục kiểm tra khi nghiệm thu, theo nội dung hỗ trợ của đề án",
+)
+def acceptance_checklist(request: HttpRequest, code: Text) -> Any:
+    return services.checklist_items(project_get(user=request.user, code=code))
+
+
+@router.get(
     "/{code}/history", response=list[HistoryOut], summary="Nhật ký thay đổi của đề án (mới nhất trước)"
 )
 @paginate(Page)
@@ -915,6 +972,8 @@ def record_acceptance(request: HttpRequest, code: Text, payload: AcceptanceIn) -
         trained_ethnic_minority=payload.trained_ethnic_minority,
         machines=[(machine.name, machine.serial_number) for machine in payload.machines],
         notes=payload.notes,
+        council=[(member.name, member.position) for member in payload.council],
+        checklist={row.item: (row.answer, row.note) for row in payload.checklist},
     )
     return project_detail(request, project.code_key)
 

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from khuyencong.projects import services
 from khuyencong.projects.choices import Status
+from khuyencong.projects.tests.helpers import checklist_met
 
 # 30 % of 350 million: the 2018 cap for a demonstration model allows the whole request.
 SUPPORT = 105_000_000
@@ -73,6 +74,8 @@ def carry_to_acceptance(project, officer, *, advance):
         trained_ethnic_minority=15,
         machines=[("Máy ép gạch thuỷ lực", "EP-2024-0117"), ("Máy trộn cưỡng bức", "TR-2024-0042")],
         notes="Cơ sở vận hành dây chuyền ổn định.\nSản phẩm đạt tiêu chuẩn gạch không nung.",
+        council=[("Hoàng Thị Lan", "Chủ tịch hội đồng"), ("Vi Văn Bình", "Thư ký")],
+        checklist=checklist_met(project),
     )
     project.refresh_from_db()
     return project

@@ -16,6 +16,7 @@ from khuyencong.paperwork.word import render_docx
 from khuyencong.projects import services
 from khuyencong.projects.choices import Status
 from khuyencong.projects.models import Acceptance, Project
+from khuyencong.projects.tests.helpers import checklist_met
 
 from .conftest import carry_to_acceptance, docx_text, pdf_text
 
@@ -124,7 +125,12 @@ def test_the_minutes_set_results_against_targets_with_machines_and_verdict(accep
         assert "Đề án đạt yêu cầu, đồng ý nghiệm thu." in text, fmt
         assert "ĐẠI DIỆN CƠ SỞ THỤ HƯỞNG (Ký, ghi rõ họ tên)" in text, fmt
         assert "Hoàng Văn Long" in text, fmt
-        assert re.findall(r"\b([IVX]+)\. [A-ZĐ]", text) == ["I", "II", "III", "IV", "V", "VI"], fmt
+        assert (
+            "Hội đồng nghiệm thu: ông/bà Hoàng Thị Lan (Chủ tịch hội đồng), ông/bà Vi Văn Bình (Thư ký)."
+            in (" ".join(text.split()))
+        ), fmt
+        assert "KIỂM TRA THEO DANH MỤC" in text and "Đạt" in text, fmt
+        assert re.findall(r"\b([IVX]+)\. [A-ZĐ]", text) == ["I", "II", "III", "IV", "V", "VI", "VII"], fmt
 
 
 def test_minutes_of_a_failed_acceptance_say_so_and_leave_out_what_was_not_recorded(approved, officer):
@@ -144,6 +150,7 @@ def test_minutes_of_a_failed_acceptance_say_so_and_leave_out_what_was_not_record
         accepted=False,
         results={"jobs_created": 10},
         notes="Chưa lắp đặt máy ép.",
+        checklist=checklist_met(project),
     )
     text = docx_text(render_docx(builders.acceptance_minutes(acceptance)))
     assert "Lạng Sơn, ngày 09 tháng 01 năm 2025" in text

@@ -132,3 +132,10 @@ def test_the_project_page_says_when_documents_will_come(client, officer, submitt
     assert 'id="paperwork-title"' in page
     assert "/van-ban/" not in page
     assert "Chưa có văn bản" in page
+
+
+def test_documents_stay_vietnamese_when_the_reader_chose_english(client, officer, accepted, settings):
+    client.force_login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = docx_text(client.get(url(accepted, "bien-ban-nghiem-thu", "docx")).content)
+    assert "Lao động có việc làm" in text and "Jobs" not in text

@@ -17,6 +17,7 @@ from khuyencong.projects import api as projects_api
 from khuyencong.projects import calls, services, workflow
 from khuyencong.projects.choices import Status
 from khuyencong.projects.models import Advance, Call, Project, ProjectDocument, Recovery
+from khuyencong.projects.tests.helpers import accept, checklist_met
 
 S = Status
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -89,6 +90,8 @@ def walk(officer, leader):
                         contract_date=dt.date(2024, 2, 10),
                         contract_amount=500_000_000,
                     )
+                elif to == S.ACCEPTED:
+                    accept(project, officer)
                 elif to == S.SETTLED:
                     services.project_settle(
                         project=project,
@@ -497,7 +500,17 @@ MATRIX = {
 }
 
 
-def body_for(action):
+def acceptance_body(project, **change):
+    """The council's findings, with every checklist point of the project's category met."""
+    checklist = [
+        {"item": pk, "answer": answer, "note": note} for pk, (answer, note) in checklist_met(project).items()
+    ]
+    return {**BODIES["acceptance"], "checklist": checklist, **change}
+
+
+def body_for(action, project):
+    if action == "acceptance":
+        return acceptance_body(project)
     return BODIES.get(action, {"reason": "Theo ý kiến của Trung tâm"})
 
 
@@ -506,7 +519,7 @@ def test_the_right_role_in_the_right_state_makes_the_move(request, api, proposal
     state, role, to, _wrong, _bad_state = MATRIX[action]
     project = walk(proposal, state)
     response = api(
-        request.getfixturevalue(role), "post", f"/projects/{CODE}/actions/{action}", body_for(action)
+        request.getfixturevalue(role), "post", f"/projects/{CODE}/actions/{action}", body_for(action, project)
     )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == to
@@ -523,7 +536,7 @@ def test_a_role_that_may_not_gets_403_and_nothing_changes(request, api, proposal
     project = walk(proposal, state)
     before = state_of(project)
     response = api(
-        request.getfixturevalue(role), "post", f"/projects/{CODE}/actions/{action}", body_for(action)
+        request.getfixturevalue(role), "post", f"/projects/{CODE}/actions/{action}", body_for(action, project)
     )
     assert response.status_code == 403, response.content
     assert set(response.json()) == {"detail", "errors"} and response.json()["detail"]
@@ -536,7 +549,7 @@ def test_a_move_from_the_wrong_state_gets_409_and_nothing_changes(request, api, 
     project = walk(proposal, bad_state)
     before = state_of(project)
     actor = request.getfixturevalue("officer" if role == "business_rep" else role)
-    response = api(actor, "post", f"/projects/{CODE}/actions/{action}", body_for(action))
+    response = api(actor, "post", f"/projects/{CODE}/actions/{action}", body_for(action, project))
     assert response.status_code == 409, response.content
     body = response.json()
     assert body["detail"] and body["errors"][0]["field"] == "status" and body["errors"][0]["message"]
@@ -611,8 +624,14 @@ def test_a_contract_above_the_approved_support_or_not_whole_is_refused(
 
 def test_an_acceptance_records_results_trainees_and_machines(api, officer, proposal, walk):
     walk(proposal, S.AWAITING_ACCEPTANCE)
-    body = api(officer, "post", f"/projects/{CODE}/actions/acceptance", BODIES["acceptance"]).json()
+    council = [{"name": "Nguyễn Văn An", "position": "Chủ tịch hội đồng"}]
+    body = api(
+        officer, "post", f"/projects/{CODE}/actions/acceptance", acceptance_body(proposal, council=council)
+    ).json()
     acceptance = body["acceptance"]
+    assert acceptance["council"] == council
+    assert {row["item"] for row in acceptance["checklist"]} == set(checklist_met(proposal))
+    assert {row["answer"] for row in acceptance["checklist"]} == {"met"}
     assert acceptance["accepted"] is True and acceptance["held_on"] == "2024-11-30"
     assert {(r["indicator"], r["value"]) for r in acceptance["results"]} == {
         ("jobs_created", 32),
@@ -639,7 +658,7 @@ def test_a_bad_acceptance_is_refused_whole(api, officer, proposal, walk, change,
     walk(proposal, S.AWAITING_ACCEPTANCE)
     before = state_of(proposal)
     response = api(
-        officer, "post", f"/projects/{CODE}/actions/acceptance", {**BODIES["acceptance"], **change}
+        officer, "post", f"/projects/{CODE}/actions/acceptance", acceptance_body(proposal, **change)
     )
     assert response.status_code == 422, response.content
     assert response.json()["errors"][0]["field"] == field
@@ -649,10 +668,38 @@ def test_a_bad_acceptance_is_refused_whole(api, officer, proposal, walk, change,
 
 def test_an_acceptance_that_fails_moves_to_not_accepted(api, officer, proposal, walk):
     walk(proposal, S.AWAITING_ACCEPTANCE)
-    body = {**BODIES["acceptance"], "accepted": False, "notes": "Chưa lắp đặt đủ thiết bị"}
+    body = acceptance_body(proposal, accepted=False, notes="Chưa lắp đặt đủ thiết bị")
     assert (
         api(officer, "post", f"/projects/{CODE}/actions/acceptance", body).json()["status"] == "not_accepted"
     )
+
+
+def test_the_checklist_to_answer_is_the_project_categorys(api, officer, proposal):
+    items = api(officer, "get", f"/projects/{CODE}/acceptance-checklist").json()
+    assert items and [row["id"] for row in items] == list(checklist_met(proposal))
+
+
+def test_an_acceptance_must_answer_every_checklist_point(api, officer, proposal, walk):
+    walk(proposal, S.AWAITING_ACCEPTANCE)
+    body = acceptance_body(proposal)
+    missing = body["checklist"].pop()
+    before = state_of(proposal)
+    response = api(officer, "post", f"/projects/{CODE}/actions/acceptance", body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == f"checklist.{missing['item']}"
+    assert state_of(proposal) == before
+
+
+def test_a_required_point_not_met_rules_out_accepted(api, officer, proposal, walk):
+    walk(proposal, S.AWAITING_ACCEPTANCE)
+    required = next(item for item in services.checklist_items(proposal) if item.required)
+    body = acceptance_body(proposal)
+    for row in body["checklist"]:
+        if row["item"] == required.pk:
+            row.update(answer="not_met", note="Thiếu hoá đơn")
+    response = api(officer, "post", f"/projects/{CODE}/actions/acceptance", body)
+    assert response.status_code == 422, response.content
+    assert not hasattr(Project.objects.get(pk=proposal.pk), "acceptance")
 
 
 def test_settling_above_the_approved_support_is_refused_and_changes_nothing(api, officer, proposal, walk):
