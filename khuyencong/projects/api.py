@@ -34,7 +34,7 @@ from khuyencong.api.paging import Page
 from khuyencong.core import audit
 from khuyencong.core.forms import MAX_VND
 from khuyencong.core.money import vnd
-from khuyencong.projects import calls, document_services, services, workflow
+from khuyencong.projects import amendment_services, amendments, calls, document_services, services, workflow
 from khuyencong.projects.choices import (
     ContentCategory,
     ExpectedIndicator,
@@ -44,7 +44,16 @@ from khuyencong.projects.choices import (
     SubType,
 )
 from khuyencong.projects.forms import FORM_FIELDS, MAX_COUNT, ProjectForm
-from khuyencong.projects.models import Acceptance, Call, DocumentKind, Project, ProjectDocument, code_key
+from khuyencong.projects.models import (
+    Acceptance,
+    Amendment,
+    AmendmentStatus,
+    Call,
+    DocumentKind,
+    Project,
+    ProjectDocument,
+    code_key,
+)
 from khuyencong.projects.selectors import ProjectFilters, project_get, project_list
 from khuyencong.projects.views import (
     ADVANCE_STATES,
@@ -1129,3 +1138,114 @@ def attach_project(request: HttpRequest, pk: int, payload: AttachIn) -> Any:
         raise ValidationError({"project": _("Không tìm thấy đề án.")})
     calls.project_attach_call(project=project, call=call, actor=request.user)
     return project_detail(request, project.code_key)
+
+
+# --- amendments (điều chỉnh) -----------------------------------------------------------------------
+
+
+class AmendmentChangeOut(Schema):
+    field: str
+    label: str
+    before: Any
+    after: Any
+
+
+class AmendmentOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    reason: str
+    changes: list[AmendmentChangeOut]
+    requested_by: str
+    requested_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class AmendmentIn(StrictSchema):
+    reason: Text = Field(..., max_length=amendments.TEXT_MAX)
+    changes: dict[str, Any] = Field(
+        ...,
+        description=(
+            "Giá trị mới theo trường: start_date, end_date (YYYY-MM-DD), approved_support, budget.<nguồn>"
+            " (đồng), expected.<chỉ tiêu>, description, partners."
+        ),
+    )
+
+
+class AmendmentDecisionIn(StrictSchema):
+    note: Text = Field("", max_length=amendments.TEXT_MAX)
+
+
+def _amendment_out(amendment: Amendment) -> dict[str, Any]:
+    return {
+        "id": amendment.pk,
+        "status": amendment.status,
+        "status_label": str(AmendmentStatus(amendment.status).label),
+        "reason": amendment.reason,
+        "changes": [
+            {"field": change.key, "label": change.label, "before": change.before, "after": change.after}
+            for change in amendments.changes_of(amendment)
+        ],
+        "requested_by": str(amendment.requested_by),
+        "requested_at": amendment.requested_at,
+        "decided_by": str(amendment.decided_by) if amendment.decided_by_id else None,
+        "decided_at": amendment.decided_at,
+        "decision_note": amendment.decision_note,
+    }
+
+
+def _amendment_of(request: HttpRequest, code: str, pk: int) -> Amendment:
+    project = project_get(user=request.user, code=code)
+    return get_object_or_404(project.amendments.select_related("requested_by", "decided_by"), pk=pk)
+
+
+@router.get(
+    "/{code}/amendments",
+    response=list[AmendmentOut],
+    summary="Các đề nghị điều chỉnh của đề án (mới nhất trước)",
+)
+def list_amendments(request: HttpRequest, code: Text) -> Any:
+    project = project_get(user=request.user, code=code)
+    rows = project.amendments.select_related("requested_by", "decided_by").order_by("-requested_at", "-id")
+    return [_amendment_out(row) for row in rows]
+
+
+@router.post(
+    "/{code}/amendments",
+    response={201: AmendmentOut},
+    summary="Đề nghị điều chỉnh đề án (lý do, giá trị trước và sau); lãnh đạo phê duyệt",
+    description=ACTION_DESCRIPTION,
+)
+def request_amendment(request: HttpRequest, code: Text, payload: AmendmentIn) -> Any:
+    project = project_get(user=request.user, code=code)
+    amendment = amendment_services.amendment_request(
+        project=project, actor=request.user, reason=payload.reason, proposed=payload.changes
+    )
+    return Reply(201, _amendment_out(amendment))
+
+
+AMENDMENT_DECISIONS: dict[str, Callable[..., Amendment]] = {
+    "approve": amendment_services.amendment_approve,
+    "reject": amendment_services.amendment_reject,
+    "withdraw": amendment_services.amendment_withdraw,
+}
+
+
+@router.post(
+    "/{code}/amendments/{pk}/{decision}",
+    response=AmendmentOut,
+    summary="Phê duyệt (approve), không phê duyệt (reject, cần ghi lý do) hoặc rút (withdraw) đề nghị điều chỉnh",
+    description=ACTION_DESCRIPTION,
+)
+def decide_amendment(
+    request: HttpRequest,
+    code: Text,
+    pk: int,
+    decision: Literal["approve", "reject", "withdraw"],
+    payload: AmendmentDecisionIn,
+) -> Any:
+    amendment = _amendment_of(request, code, pk)
+    decided = AMENDMENT_DECISIONS[decision](amendment=amendment, actor=request.user, note=payload.note)
+    return _amendment_out(decided)

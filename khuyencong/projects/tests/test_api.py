@@ -965,3 +965,63 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == field
     assert state_of(proposal) == before
+
+
+# --- amendments -----------------------------------------------------------------------------------
+
+
+def test_an_amendment_requested_and_approved_through_the_api_changes_the_project(
+    api, officer, leader, proposal, walk
+):
+    walk(proposal, S.CONTRACTED)
+    asked = api(
+        officer,
+        "post",
+        f"/projects/{CODE}/amendments",
+        {"reason": "Mưa lũ kéo dài", "changes": {"end_date": "2025-03-31", "expected.jobs_created": 40}},
+    )
+    assert asked.status_code == 201, asked.content
+    amendment = asked.json()
+    assert amendment["status"] == "requested"
+    assert {row["field"]: row["after"] for row in amendment["changes"]} == {
+        "end_date": "2025-03-31",
+        "expected.jobs_created": 40,
+    }
+    assert Project.objects.get(pk=proposal.pk).end_date != dt.date(2025, 3, 31)  # nothing applied yet
+
+    refused = api(officer, "post", f"/projects/{CODE}/amendments/{amendment['id']}/approve", {})
+    assert refused.status_code == 403
+    decided = api(
+        leader, "post", f"/projects/{CODE}/amendments/{amendment['id']}/approve", {"note": "Đồng ý"}
+    )
+    assert decided.status_code == 200, decided.content
+    assert decided.json()["status"] == "approved" and decided.json()["decision_note"] == "Đồng ý"
+    project = Project.objects.get(pk=proposal.pk)
+    assert project.end_date == dt.date(2025, 3, 31)
+    assert project.expected_results.get(indicator="jobs_created").value == 40
+    listed = api(officer, "get", f"/projects/{CODE}/amendments").json()
+    assert [row["id"] for row in listed] == [amendment["id"]]
+
+
+def test_amendment_requests_are_refused_whole_with_the_reason(api, officer, leader, proposal, walk):
+    body = {"reason": "Lùi tiến độ", "changes": {"end_date": "2025-03-31"}}
+    assert api(officer, "post", f"/projects/{CODE}/amendments", body).status_code == 409  # still a draft
+    walk(proposal, S.CONTRACTED)
+    no_reason = api(officer, "post", f"/projects/{CODE}/amendments", {**body, "reason": " "})
+    assert no_reason.status_code == 422 and no_reason.json()["errors"][0]["field"] == "reason"
+    bad_date = api(
+        officer, "post", f"/projects/{CODE}/amendments", {**body, "changes": {"end_date": "31/13/2025"}}
+    )
+    assert bad_date.status_code == 422 and bad_date.json()["errors"][0]["field"] == "end_date"
+    first = api(officer, "post", f"/projects/{CODE}/amendments", body).json()
+    second = api(
+        officer, "post", f"/projects/{CODE}/amendments", {**body, "changes": {"end_date": "2025-04-30"}}
+    )
+    assert second.status_code == 422  # one open request at a time
+    no_note = api(leader, "post", f"/projects/{CODE}/amendments/{first['id']}/reject", {"note": ""})
+    assert no_note.status_code == 422 and no_note.json()["errors"][0]["field"] == "note"
+    assert api(officer, "get", f"/projects/{CODE}/amendments").json()[0]["status"] == "requested"
+    assert (
+        api(officer, "post", f"/projects/{CODE}/amendments/{first['id'] + 999}/approve", {}).status_code
+        == 404
+    )
