@@ -1,17 +1,20 @@
 """The to-do list (việc cần làm): what waits for each role, computed by queries, never stored.
 
 Every group is a set of project statuses read through `Project.objects.visible_to(user)`, so each role
-sees only what is in its scope. The page runs one query for all the counts and one per non-empty group
-for its first items: the number of queries depends on the role, never on how many projects wait.
+sees only what is in its scope; the appraisal groups narrow their status further by what the council's
+work needs (a member's missing declaration or sheet, a proposal ready for the centre to conclude). The
+page runs one query for the plain groups' counts, one count per narrowed group and one per non-empty
+group for its first items: the number of queries depends on the role, never on how many projects wait.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -25,12 +28,28 @@ S = Status
 ITEMS_PER_GROUP = 20
 
 
+def _scores_to_give(user: Any) -> Q:
+    """Proposals on which this member still owes a conflict declaration or a submitted sheet."""
+    from khuyencong.appraisal.models import Assignment
+
+    return Q(pk__in=Assignment.objects.pending_for(user).values("project_id"))
+
+
+def _ready_to_conclude(user: Any) -> Q:
+    """Proposals whose council has every declaration and sheet the conclusion needs."""
+    from khuyencong.appraisal.models import Assignment
+
+    return Q(pk__in=Assignment.objects.ready_to_conclude().values("project_id"))
+
+
 @dataclass(frozen=True)
 class TodoGroup:
     key: str
     label: Promise
     hint: Promise
     statuses: tuple[Status, ...]
+    # A further condition beyond the status, for the groups where the status alone does not say it waits.
+    narrow: Callable[[Any], Q] | None = None
 
 
 GROUPS: dict[str, TodoGroup] = {
@@ -73,10 +92,18 @@ GROUPS: dict[str, TodoGroup] = {
             (S.PROPOSED,),
         ),
         TodoGroup(
-            "to_score",
-            _("Đề án cần thẩm định"),
-            _("Khai báo xung đột lợi ích và chấm điểm."),
+            "to_conclude",
+            _("Thẩm định đủ phiếu, chờ kết luận"),
+            _("Mọi thành viên đã khai báo và nộp phiếu: kết luận ở trang hội đồng thẩm định."),
             (S.UNDER_APPRAISAL,),
+            narrow=_ready_to_conclude,
+        ),
+        TodoGroup(
+            "to_score",
+            _("Đề án cần chấm điểm"),
+            _("Khai báo xung đột lợi ích, rồi chấm và nộp phiếu."),
+            (S.UNDER_APPRAISAL,),
+            narrow=_scores_to_give,
         ),
         TodoGroup(
             "to_inspect",
@@ -99,7 +126,7 @@ GROUPS: dict[str, TodoGroup] = {
     )
 }
 
-_CENTRE = ("to_check", "under_appraisal", "to_contract", "to_accept", "to_settle")
+_CENTRE = ("to_check", "under_appraisal", "to_conclude", "to_contract", "to_accept", "to_settle")
 ROLE_GROUPS: dict[str, tuple[str, ...]] = {
     Role.ADMIN: _CENTRE,
     Role.OFFICER: _CENTRE,
@@ -122,7 +149,10 @@ class TodoSection:
 
     @property
     def list_urls(self) -> list[tuple[str, str]]:
-        """Links to the full project list filtered to each of the group's statuses."""
+        """Links to the full project list filtered to each of the group's statuses (for the appraisal
+        groups, to the councils, where the work is done)."""
+        if self.group.narrow is not None:
+            return [(str(_("Hội đồng thẩm định")), reverse("appraisal:list"))]
         base = reverse("projects:list")
         return [
             (str(status.label), f"{base}?{urlencode({'status': status.value})}")
@@ -142,23 +172,33 @@ def todo_list(*, user: Any, limit: int = ITEMS_PER_GROUP) -> list[TodoSection]:
     if not groups:
         return []
     scoped = Project.objects.visible_to(user)
-    statuses = {status for group in groups for status in group.statuses}
-    counts: dict[str, int] = dict(
-        scoped.filter(status__in=statuses)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("status", "n")
+    plain = [group for group in groups if group.narrow is None]
+    statuses = {status for group in plain for status in group.statuses}
+    counts: dict[str, int] = (
+        dict(
+            scoped.filter(status__in=statuses)
+            .order_by()
+            .values("status")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("status", "n")
+        )
+        if statuses
+        else {}
     )
     sections = []
     for group in groups:
-        count = sum(counts.get(status, 0) for status in group.statuses)
+        waiting = scoped.filter(status__in=group.statuses)
+        if group.narrow is not None:
+            waiting = waiting.filter(group.narrow(user))
+            count = waiting.order_by().values("pk").distinct().count()
+        else:
+            count = sum(counts.get(status, 0) for status in group.statuses)
         items: list[Project] = []
         if count:
             items = list(
-                scoped.filter(status__in=group.statuses)
-                .select_related("unit", "unit__parent", "call")
-                .order_by(F("call__deadline").asc(nulls_last=True), "updated_at", "pk")[:limit]
+                waiting.select_related("unit", "unit__parent", "call").order_by(
+                    F("call__deadline").asc(nulls_last=True), "updated_at", "pk"
+                )[:limit]
             )
         sections.append(TodoSection(group=group, count=count, items=items))
     return sections

@@ -8,6 +8,7 @@ from django.db import transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from khuyencong.appraisal.tests.factories import appraise
 from khuyencong.projects import services
 from khuyencong.projects.choices import Status
 from khuyencong.projects.models import Project
@@ -16,7 +17,7 @@ from khuyencong.projects.models import Project
 def _contracted(project, officer, leader):
     services.project_submit(project=project, actor=officer, on=dt.date(2024, 1, 15))
     services.project_transition(project=project, to=Status.UNDER_APPRAISAL, actor=officer)
-    services.project_transition(project=project, to=Status.PROPOSED, actor=officer)
+    appraise(project, officer=officer)
     services.project_approve(
         project=project, actor=leader, decision_number="12/QĐ-SCT", decision_date=dt.date(2024, 2, 1)
     )
