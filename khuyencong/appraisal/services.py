@@ -602,7 +602,7 @@ def appraisal_conclude(*, assignment: Assignment, actor: Any, outcome: str, reas
     state = selectors.proposal_progress(locked)
     if state.blocker:
         raise ValidationError(
-            _("Chưa kết luận được thẩm định đề án %(code)s: %(why)s")
+            _("Chưa kết luận được thẩm định đề án %(code)s. %(why)s")
             % {"code": locked.project.code, "why": state.blocker}
         )
     score = state.mean

@@ -338,7 +338,11 @@ def sheet_view(request: AuthedRequest, pk: int, assignment: int) -> HttpResponse
         try:
             services.sheet_save(assignment=given, actor=request.user, points=form.points(), submit=submit)
         except ValidationError as exc:
-            add_service_error(form, exc)
+            if not ScoreSheet.objects.filter(assignment=given, member=seat).exists():
+                # Nothing to fill in yet (no declaration): say why on the page that asks for one.
+                messages.error(request, " ".join(exc.messages))
+                return redirect("appraisal:sheet", pk=council.pk, assignment=given.pk)
+            add_service_error(form, exc, {f"points.{c.code}": points_field_name(c) for c in criteria})
         else:
             messages.success(
                 request, _("Đã nộp phiếu chấm điểm.") if submit else _("Đã lưu phiếu (chưa nộp).")
