@@ -59,12 +59,17 @@ def _require_open(council: Council) -> None:
 
 
 def _lock_council(council: Council) -> Council:
-    return Council.objects.select_for_update().select_related("call", "criteria_set").get(pk=council.pk)
+    # Only the council's row: PostgreSQL refuses to lock the nullable side of the join to the call.
+    return (
+        Council.objects.select_for_update(of=("self",))
+        .select_related("call", "criteria_set")
+        .get(pk=council.pk)
+    )
 
 
 def _lock_assignment(assignment: Assignment) -> Assignment:
     return (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("council", "council__criteria_set", "project", "project__unit")
         .get(pk=assignment.pk)
     )

@@ -29,6 +29,7 @@ from khuyencong.appraisal.minutes import minutes_data, minutes_xlsx
 from khuyencong.appraisal.models import Assignment, Council, CouncilMember, ScoreSheet
 from khuyencong.core.forms import add_service_error
 from khuyencong.core.http import AuthedRequest
+from khuyencong.projects.choices import Status
 
 
 def _require_manager(user: Any) -> None:
@@ -123,6 +124,12 @@ def _detail(
             "seat": seat,
             "manage": manage,
             "can_close": CouncilStatus.CLOSED in workflow.allowed(council, user),
+            "closable": bool(rows)
+            and all(
+                r.assignment.is_concluded or r.project.status != Status.UNDER_APPRAISAL for r in state.rows
+            ),
+            "removable": {m.pk for m in state.members}
+            - {c.member.pk for r in state.rows for c in r.cells if c.declaration is not None},
             "member_form": MemberForm(candidates=selectors.candidate_members(council)) if manage else None,
             "assign_form": AssignForm(candidates=selectors.assignable_projects(council)) if manage else None,
             "can_download": may_download_minutes(user, council),
