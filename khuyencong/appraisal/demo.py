@@ -138,7 +138,7 @@ def points_for(project: Project, member: User, criterion: Criterion) -> int:
 
 
 def _score(assignment: Assignment, user: User, *, submit: bool) -> None:
-    criteria = assignment.council.criteria_set.criteria.all()
+    criteria = Criterion.objects.filter(criteria_set_id=assignment.council.criteria_set_id)
     # The place criteria keep what the classifications pre-filled; the member scores the rest.
     points = {c.code: points_for(assignment.project, user, c) for c in criteria if not c.priority_kind}
     services.sheet_save(assignment=assignment, actor=user, points=points, submit=submit)

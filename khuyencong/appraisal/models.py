@@ -24,6 +24,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.appraisal.choices import CouncilStatus, Outcome, Position
@@ -84,8 +85,6 @@ class CriteriaSet(models.Model):
 
     def usable_error(self) -> str:
         """Why a council cannot score against this set ('' when it can)."""
-        from django.utils.translation import gettext
-
         if not self.criteria.exists():
             return gettext("Bộ tiêu chí “%(name)s” chưa có tiêu chí nào.") % {"name": self.name}
         total = self.total_weight()

@@ -103,7 +103,7 @@ def members_of(council: Council) -> list[CouncilMember]:
 
 
 def criteria_of(council: Council) -> list[Criterion]:
-    return list(council.criteria_set.criteria.all())
+    return list(Criterion.objects.filter(criteria_set_id=council.criteria_set_id))
 
 
 def assignable_projects(council: Council) -> QuerySet[Project]:

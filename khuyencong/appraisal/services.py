@@ -70,7 +70,7 @@ def _lock_council(council: Council) -> Council:
 def _lock_assignment(assignment: Assignment) -> Assignment:
     return (
         Assignment.objects.select_for_update(of=("self",))
-        .select_related("council", "council__criteria_set", "project", "project__unit")
+        .select_related("council", "project")
         .get(pk=assignment.pk)
     )
 
@@ -461,7 +461,7 @@ def declare(*, assignment: Assignment, actor: Any, has_conflict: bool, reason: s
 
 def _open_sheet(assignment: Assignment, member: CouncilMember, *, actor: Any) -> ScoreSheet:
     day = selectors.reference_date(assignment.project)
-    criteria = list(assignment.council.criteria_set.criteria.all())
+    criteria = list(Criterion.objects.filter(criteria_set_id=assignment.council.criteria_set_id))
     suggested = prefill(assignment.project, criteria, day)
     sheet = ScoreSheet(assignment=assignment, member=member, reference_date=day)
     # One per declaration, as above; the assignment and member were just read.
