@@ -135,3 +135,32 @@ def test_the_round_and_criteria_are_fixed_once_a_proposal_is_given(officer, coun
         services.council_update(council=council, actor=officer, data=data(criteria, plan_year=2025))
     council.refresh_from_db()
     assert council.plan_year == 2024
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_other_roles_cannot_change_close_or_empty_a_council(request, role, council, assignment, criteria):
+    actor = request.getfixturevalue(role)
+    seat = CouncilMember.objects.filter(council=council).first()
+    attempts = [
+        lambda: services.council_update(council=council, actor=actor, data=data(criteria, name="Đổi tên")),
+        lambda: services.council_close(council=council, actor=actor),
+        lambda: services.member_remove(member=seat, actor=actor),
+        lambda: services.proposal_unassign(assignment=assignment, actor=actor),
+        lambda: services.criteria_set_copy(criteria_set=criteria, actor=actor),
+    ]
+    for attempt in attempts:
+        with pytest.raises(PermissionDenied):
+            attempt()
+    council.refresh_from_db()
+    assert council.name == "Hội đồng thẩm định 2024" and council.is_open
+    assert council.members.count() == 3 and Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_only_an_administrator_copies_a_criteria_set(officer, administrator, criteria):
+    with pytest.raises(PermissionDenied):
+        services.criteria_set_copy(criteria_set=criteria, actor=officer)
+    copy = services.criteria_set_copy(criteria_set=criteria, actor=administrator)
+    assert list(copy.criteria.values_list("code", "weight")) == list(
+        criteria.criteria.values_list("code", "weight")
+    )
+    assert history(copy).get().reason.startswith("Sao chép từ")

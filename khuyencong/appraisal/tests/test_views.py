@@ -65,8 +65,19 @@ def test_a_council_is_404_for_whoever_is_not_on_it_or_in_the_centre(
         url("edit", council.pk),
     ):
         assert client.get(target).status_code == 404, target
-    for target in (url("declare", council.pk, assignment.pk), url("conclude", council.pk, assignment.pk)):
+    seat = CouncilMember.objects.filter(council=council).first()
+    for target in (
+        url("declare", council.pk, assignment.pk),
+        url("sheet_total", council.pk, assignment.pk),
+        url("conclude", council.pk, assignment.pk),
+        url("member_add", council.pk),
+        url("member_remove", council.pk, seat.pk),
+        url("assign", council.pk),
+        url("unassign", council.pk, assignment.pk),
+        url("close", council.pk),
+    ):
         assert client.post(target).status_code == 404, target
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
 
 
 def test_the_council_page_shows_the_progress_matrix(client, officer, council, assignment, members):
