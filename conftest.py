@@ -185,6 +185,7 @@ def business_rep(hung_long):
 SHIPPED_DATA = [
     ("rules.RuleSet", "khuyencong.rules.migrations.0002_default_rule_sets"),
     ("projects.AcceptanceChecklistItem", "khuyencong.projects.migrations.0008_default_acceptance_checklist"),
+    ("appraisal.CriteriaSet", "khuyencong.appraisal.migrations.0002_default_criteria"),
 ]
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "khuyencong.establishments",
     "khuyencong.rules",
     "khuyencong.projects",
+    "khuyencong.appraisal",
     "khuyencong.paperwork",
     "khuyencong.api",
 ]
@@ -133,6 +134,10 @@ KHUYENCONG_MAX_UPLOAD_MB = env_int("KHUYENCONG_MAX_UPLOAD_MB", 20, minimum=1)
 # A proposal whose beneficiary had support for the same category within this many plan years needs
 # a written justification (issue 3 §4; 0 turns the check off).
 KHUYENCONG_REPEAT_SUPPORT_YEARS = env_int("KHUYENCONG_REPEAT_SUPPORT_YEARS", 3, minimum=0)
+# Appraisal (issue 3 §5): members "disagree strongly" on a proposal when their totals (0–100) spread by
+# more than this many points; the centre concludes only with at least this many submitted score sheets.
+KHUYENCONG_APPRAISAL_DISAGREEMENT_POINTS = env_int("KHUYENCONG_APPRAISAL_DISAGREEMENT_POINTS", 20, minimum=0)
+KHUYENCONG_APPRAISAL_MIN_SCORES = env_int("KHUYENCONG_APPRAISAL_MIN_SCORES", 2, minimum=1)
 
 # Letterheads and signers of generated official documents (paperwork). The defaults follow Lạng Sơn's
 # structure as we understand it; the exact names, symbols and titles are the customer's to confirm.

@@ -71,13 +71,13 @@ calls_router = Router()
 S = Status
 
 # Each action and the workflow state(s) it moves a project to: the one table the API adds to the
-# workflow's. `acceptance` goes to accepted or not accepted by the council's verdict; `resume` goes back
+# workflow's. Proposed-for-plan is not among them: only the appraisal council's conclusion
+# (`/appraisal/…/conclude`) moves a project there, with its score. `acceptance` goes to accepted or not accepted by the council's verdict; `resume` goes back
 # to the state the project was suspended from.
 ACTIONS: dict[str, tuple[Status, ...]] = {
     "submit": (S.SUBMITTED,),
     "return": (S.RETURNED,),
     "start-appraisal": (S.UNDER_APPRAISAL,),
-    "propose": (S.PROPOSED,),
     "reject": (S.REJECTED,),
     "approve": (S.APPROVED,),
     "contract": (S.CONTRACTED,),
@@ -94,7 +94,6 @@ SUMMARIES: dict[str, str] = {
     "submit": "Nộp đề án (kiểm tra mức trần có hiệu lực vào ngày nộp)",
     "return": "Trả lại đề án để bổ sung (cần lý do)",
     "start-appraisal": "Bắt đầu thẩm định đề án",
-    "propose": "Đề xuất đề án vào kế hoạch",
     "reject": "Không chọn đề án (cần lý do)",
     "approve": "Phê duyệt đề án theo quyết định (số, ngày; kiểm tra lại mức trần)",
     "contract": "Ghi nhận hợp đồng (số, ngày, giá trị không vượt kinh phí được duyệt)",
@@ -111,7 +110,6 @@ SUMMARIES: dict[str, str] = {
 REASON_ONLY = (
     "return",
     "start-appraisal",
-    "propose",
     "reject",
     "start",
     "request-acceptance",
@@ -122,11 +120,11 @@ REASON_ONLY = (
 )
 
 
-def action_for(project: Project, to: Status) -> str:
-    """The action that makes the move `project.status → to` (for allowed_actions)."""
+def action_for(project: Project, to: Status) -> str | None:
+    """The action that makes the move `project.status → to` (for allowed_actions), if the API has one."""
     if project.status == S.SUSPENDED and to != S.CANCELLED:
         return "resume"
-    return next(name for name, targets in ACTIONS.items() if to in targets and name != "resume")
+    return next((name for name, targets in ACTIONS.items() if to in targets and name != "resume"), None)
 
 
 def target_of(project: Project, action: str) -> Status:
@@ -611,6 +609,8 @@ def _actions(project: Project, user: Any) -> list[dict[str, Any]]:
     found = []
     for to in workflow.allowed(project, user):
         action = action_for(project, to)
+        if action is None:
+            continue
         label = (
             _("Tiếp tục (“%(state)s”)") % {"state": to.label}
             if action == "resume"

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from django.db import transaction
 
 from khuyencong.accounts.models import User
+from khuyencong.appraisal import demo as appraisal_demo
 from khuyencong.core.text import fold, search_tokens
 from khuyencong.establishments import services as establishment_services
 from khuyencong.establishments.models import Establishment
@@ -868,10 +869,14 @@ def _take_through(spec: DemoProject, project: Project, *, officer: User, leader:
     if not spec.reaches(S.SUBMITTED):
         return
     project = services.project_submit(project=project, actor=creator, on=spec.submitted_on)
-    for stage in (S.UNDER_APPRAISAL, S.PROPOSED):
-        if not spec.reaches(stage):
-            return
-        project = services.project_transition(project=project, to=stage, actor=officer)
+    if not spec.reaches(S.UNDER_APPRAISAL):
+        return
+    project = services.project_transition(project=project, to=S.UNDER_APPRAISAL, actor=officer)
+    # A demo council (khuyencong/appraisal/demo.py) scores it; the officer's conclusion proposes it.
+    if not spec.reaches(S.PROPOSED):
+        appraisal_demo.start(project, officer=officer)
+        return
+    project = appraisal_demo.appraise(project, officer=officer)
     if not spec.reaches(S.APPROVED):
         return
     assert spec.decision_date is not None
@@ -999,4 +1004,5 @@ def build_demo_projects(
     officer, leader = _user(OFFICER), _user(LEADER)
     for spec in todo:
         build_project(spec, places=places, officer=officer, leader=leader, report=report)
+    appraisal_demo.close_finished(officer=officer)
     return report

@@ -48,8 +48,11 @@ class ProjectQuerySet(models.QuerySet["Project"]):
                 own |= Q(beneficiaries=user.establishment_id)
             return self.filter(own).distinct()
         if user.role == Role.COUNCIL_MEMBER:
-            # Until councils are assigned per round, members read what waits for a council.
-            return self.filter(status__in=[Status.UNDER_APPRAISAL, Status.AWAITING_ACCEPTANCE])
+            from khuyencong.appraisal.models import Assignment
+
+            # Appraisal: the proposals given to councils they sit on. Acceptance: what waits for one.
+            appraised = Assignment.objects.filter(council__members__user=user).values("project_id")
+            return self.filter(Q(pk__in=appraised) | Q(status=Status.AWAITING_ACCEPTANCE))
         if user.role == Role.COMMUNE_OFFICER:
             ids = scope_unit_ids(user)
             return self if ids is ALL else self.filter(Q(unit_id__in=ids) | Q(created_by=user))

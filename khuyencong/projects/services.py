@@ -345,6 +345,16 @@ def project_transition(*, project: Project, to: Status, actor: Any, reason: str 
     if to in DEDICATED and not resuming:
         raise ValueError(f"Use the dedicated service for {to}")
     workflow.require(locked, to=to, actor=actor, reason=reason)
+    if locked.status == S.UNDER_APPRAISAL and to == S.PROPOSED and locked.appraisal_score is None:
+        # The score comes from the appraisal council's conclusion (khuyencong.appraisal), never by hand.
+        raise ValidationError(
+            {
+                "appraisal_score": _(
+                    "Đề án chưa có điểm thẩm định: chỉ đề xuất vào kế hoạch sau khi hội đồng thẩm định "
+                    "chấm điểm và Trung tâm kết luận thẩm định."
+                )
+            }
+        )
     extra: dict[str, Any] = {}
     if to == S.SUSPENDED:
         extra["suspended_from"] = locked.status

@@ -1,13 +1,16 @@
 """The to-do list (việc cần làm): what waits for each role, computed by queries, never stored.
 
-Every group is a set of project statuses (or, for amendments waiting for a decision, a filter) read
-through `Project.objects.visible_to(user)`, so each role sees only what is in its scope. The page runs one
-query for all the status counts, one per filtered group, and one per non-empty group for its first
-items: the number of queries depends on the role, never on how many projects wait.
+Every group is a set of project statuses read through `Project.objects.visible_to(user)`, so each role
+sees only what is in its scope; some groups narrow their statuses further by what the work needs (a
+member's missing declaration or sheet, a proposal ready for the centre to conclude, an amendment waiting
+for the leader). The page runs one query for the plain groups' counts, one count per narrowed group and
+one per non-empty group for its first items: the number of queries depends on the role, never on how
+many projects wait.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -19,11 +22,30 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.choices import Role
 from khuyencong.projects import workflow
+from khuyencong.projects.amendments import AMENDABLE_STATES
 from khuyencong.projects.choices import Status
 from khuyencong.projects.models import AmendmentStatus, Project
 
 S = Status
 ITEMS_PER_GROUP = 20
+
+
+def _scores_to_give(user: Any) -> Q:
+    """Proposals on which this member still owes a conflict declaration or a submitted sheet."""
+    from khuyencong.appraisal.models import Assignment
+
+    return Q(pk__in=Assignment.objects.pending_for(user).values("project_id"))
+
+
+def _ready_to_conclude(user: Any) -> Q:
+    """Proposals whose council has every declaration and sheet the conclusion needs."""
+    from khuyencong.appraisal.models import Assignment
+
+    return Q(pk__in=Assignment.objects.ready_to_conclude().values("project_id"))
+
+
+def _amendment_waiting(user: Any) -> Q:
+    return Q(amendments__status=AmendmentStatus.REQUESTED)
 
 
 @dataclass(frozen=True)
@@ -32,9 +54,10 @@ class TodoGroup:
     label: Promise
     hint: Promise
     statuses: tuple[Status, ...]
-    # A group that is not a set of statuses (what waits is a record beside the project) filters instead,
-    # and is counted with a query of its own.
-    where: Q | None = None
+    # A further condition beyond the status, for the groups where the status alone does not say it waits.
+    narrow: Callable[[Any], Q] | None = None
+    # Where the group's work is done, when that is not the project list (label, URL name).
+    link: tuple[Promise, str] | None = None
 
 
 GROUPS: dict[str, TodoGroup] = {
@@ -80,14 +103,24 @@ GROUPS: dict[str, TodoGroup] = {
             "amendments_to_decide",
             _("Đề nghị điều chỉnh chờ quyết định"),
             _("Xem nội dung trước và sau điều chỉnh, phê duyệt hoặc không phê duyệt."),
-            (),
-            Q(amendments__status=AmendmentStatus.REQUESTED),
+            AMENDABLE_STATES,
+            narrow=_amendment_waiting,
+        ),
+        TodoGroup(
+            "to_conclude",
+            _("Thẩm định đủ phiếu, chờ kết luận"),
+            _("Mọi thành viên đã khai báo và nộp phiếu: kết luận ở trang hội đồng thẩm định."),
+            (S.UNDER_APPRAISAL,),
+            narrow=_ready_to_conclude,
+            link=(_("Hội đồng thẩm định"), "appraisal:list"),
         ),
         TodoGroup(
             "to_score",
-            _("Đề án cần thẩm định"),
-            _("Khai báo xung đột lợi ích và chấm điểm."),
+            _("Đề án cần chấm điểm"),
+            _("Khai báo xung đột lợi ích, rồi chấm và nộp phiếu."),
             (S.UNDER_APPRAISAL,),
+            narrow=_scores_to_give,
+            link=(_("Hội đồng thẩm định"), "appraisal:list"),
         ),
         TodoGroup(
             "to_inspect",
@@ -110,7 +143,7 @@ GROUPS: dict[str, TodoGroup] = {
     )
 }
 
-_CENTRE = ("to_check", "under_appraisal", "to_contract", "to_accept", "to_settle")
+_CENTRE = ("to_check", "under_appraisal", "to_conclude", "to_contract", "to_accept", "to_settle")
 ROLE_GROUPS: dict[str, tuple[str, ...]] = {
     Role.ADMIN: _CENTRE,
     Role.OFFICER: _CENTRE,
@@ -133,7 +166,13 @@ class TodoSection:
 
     @property
     def list_urls(self) -> list[tuple[str, str]]:
-        """Links to the full project list filtered to each of the group's statuses."""
+        """Links to where the group's work is done, else to the project list filtered to each of its
+        statuses (not for a narrowed group: the list would show more than waits)."""
+        if self.group.link is not None:
+            label, name = self.group.link
+            return [(str(label), reverse(name))]
+        if self.group.narrow is not None:
+            return []
         base = reverse("projects:list")
         return [
             (str(status.label), f"{base}?{urlencode({'status': status.value})}")
@@ -153,26 +192,31 @@ def todo_list(*, user: Any, limit: int = ITEMS_PER_GROUP) -> list[TodoSection]:
     if not groups:
         return []
     scoped = Project.objects.visible_to(user)
-    statuses = {status for group in groups for status in group.statuses}
-    counts: dict[str, int] = dict(
-        scoped.filter(status__in=statuses)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("status", "n")
+    plain = [group for group in groups if group.narrow is None]
+    statuses = {status for group in plain for status in group.statuses}
+    counts: dict[str, int] = (
+        dict(
+            scoped.filter(status__in=statuses)
+            .order_by()
+            .values("status")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("status", "n")
+        )
+        if statuses
+        else {}
     )
     sections = []
     for group in groups:
-        if group.where is not None:
-            selected = scoped.filter(group.where).distinct()
-            count = selected.order_by().values("pk").count()
+        waiting = scoped.filter(status__in=group.statuses)
+        if group.narrow is not None:
+            waiting = waiting.filter(group.narrow(user))
+            count = waiting.order_by().values("pk").distinct().count()
         else:
-            selected = scoped.filter(status__in=group.statuses)
             count = sum(counts.get(status, 0) for status in group.statuses)
         items: list[Project] = []
         if count:
             items = list(
-                selected.select_related("unit", "unit__parent", "call").order_by(
+                waiting.select_related("unit", "unit__parent", "call").order_by(
                     F("call__deadline").asc(nulls_last=True), "updated_at", "pk"
                 )[:limit]
             )

@@ -56,8 +56,9 @@ ADVANCE_STATES = frozenset({S.CONTRACTED, S.IN_PROGRESS})
 
 
 def _simple_moves(project: Project) -> frozenset[str]:
-    """Moves made with a button and a reason; approval, contract and settlement need their own forms."""
-    moves = frozenset(Status) - services.DEDICATED
+    """Moves made with a button and a reason; approval, contract and settlement need their own forms,
+    and a proposal is proposed for the plan only by its appraisal council's conclusion."""
+    moves = frozenset(Status) - services.DEDICATED - {Status.PROPOSED}
     return moves | {project.suspended_from} if project.status == Status.SUSPENDED else moves
 
 

@@ -14,6 +14,7 @@ __all__ = ["shipped_caps"]  # a fixture this module uses
 
 def contracted_project(officer, leader, hung_long, geo_unit):
     """A demonstration model approved for 500 m (cap 600 m) and contracted, made through the services."""
+    from khuyencong.appraisal.tests.factories import appraise
     from khuyencong.projects import services
     from khuyencong.projects.choices import Status
 
@@ -36,8 +37,8 @@ def contracted_project(officer, leader, hung_long, geo_unit):
         expected={"jobs_created": 30, "models": 1},
     )
     services.project_submit(project=project, actor=officer, on=dt.date(2026, 1, 15))
-    for to in (Status.UNDER_APPRAISAL, Status.PROPOSED):
-        services.project_transition(project=project, to=to, actor=officer)
+    services.project_transition(project=project, to=Status.UNDER_APPRAISAL, actor=officer)
+    appraise(project, officer=officer)
     services.project_approve(
         project=project, actor=leader, decision_number="126/QĐ-SCT", decision_date=dt.date(2026, 2, 20)
     )

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import FilePayload, Page, expect
 
 from conftest import PASSWORD
+from khuyencong.appraisal.tests.factories import member_user, shipped_criteria
 
 LOGIN_PATH = "/tai-khoan/dang-nhap/"
 
@@ -71,8 +72,69 @@ def shipped_caps(transactional_db) -> None:
         importlib.import_module("khuyencong.rules.migrations.0002_default_rule_sets").ship(apps, None)
 
 
+# What each council member gives on the criteria a member scores (the place criteria stay pre-filled).
+SCORES = {
+    "Sử dụng nguyên liệu tại chỗ": (4, 4),
+    "Sử dụng nhiều lao động": (5, 5),
+    "Phát triển ngành nghề truyền thống, làng nghề": (2, 2),
+    "Bảo vệ môi trường, sản xuất sạch hơn": (4, 4),
+    "Sự cần thiết và phù hợp với nội dung, đối tượng khuyến công": (8, 6),
+    "Tính khả thi: công nghệ, vốn đối ứng, năng lực thực hiện": (7, 6),
+    "Hiệu quả kinh tế – xã hội và khả năng nhân rộng": (9, 6),
+}  # totals 59,00 and 48,00: the mean, 53,50, becomes the appraisal score
+
+
+def appraise_through_the_pages(page: Page, live_server, officer, members, project_path: str) -> None:
+    """The officer (signed in, on the project's page) sets up a council and gives it the proposal; each
+    member declares no conflict of interest and scores; the officer concludes, which proposes it."""
+    page.get_by_role("link", name="Giao cho một hội đồng").click()
+    page.wait_for_url(live_server.url + "/tham-dinh/")
+    page.get_by_role("button", name="Lập hội đồng").click()
+    page.get_by_label("Tên hội đồng").fill("Hội đồng xét chọn đề án khuyến công địa phương năm 2026")
+    page.get_by_label("Năm kế hoạch").fill("2026")
+    page.get_by_label("Cấp khuyến công").select_option("local")
+    press(page, "Lưu")
+    for member, position in zip(members, ("Chủ tịch hội đồng", "Thư ký hội đồng"), strict=True):
+        page.get_by_role("combobox", name="Thành viên", exact=True).select_option(
+            label=member.get_full_name()
+        )
+        page.get_by_label("Chức danh").select_option(label=position)
+        press(page, "Thêm thành viên")
+    page.get_by_role("combobox", name="Đề án", exact=True).select_option(
+        label="KCĐP-2026-001 — Mô hình trình diễn dây chuyền sản xuất ống nhựa"
+    )
+    press(page, "Giao đề án cho hội đồng")
+    council_path = page.url.removeprefix(live_server.url)
+    expect(page.locator("#progress")).to_contain_text("Chưa khai báo")
+    sign_out(page, live_server)
+
+    for index, member in enumerate(members):
+        sign_in(page, live_server, member, project_path)
+        page.get_by_role("link", name="Khai báo và chấm điểm").click()
+        page.get_by_label("Tôi không có xung đột lợi ích").check()
+        press(page, "Khai báo")
+        expect(page.locator("#sheet-state")).to_have_text("Đang chấm")
+        expect(page.locator("#sheet")).to_contain_text("Điền sẵn 0 điểm")  # Tam Thanh has no classification
+        for label, points in SCORES.items():
+            page.get_by_label(label, exact=True).fill(str(points[index]))
+        expect(page.locator("#sheet-total")).to_contain_text(("59,00", "48,00")[index])  # htmx, nothing saved
+        page.wait_for_load_state("networkidle")
+        press(page, "Nộp phiếu")
+        expect(page.locator("#sheet-submitted-total")).to_have_text(("59,00", "48,00")[index])
+        sign_out(page, live_server)
+
+    sign_in(page, live_server, officer, council_path)
+    press(page, "Kết luận thẩm định KCĐP-2026-001")
+    expect(
+        page.get_by_text("Đã kết luận thẩm định đề án KCĐP-2026-001: Đề xuất vào kế hoạch.")
+    ).to_be_visible()
+    page.get_by_role("link", name="KCĐP-2026-001", exact=True).click()
+    page.wait_for_url(live_server.url + project_path)
+    expect(page.locator("#appraisal-score")).to_have_text("53,50")
+
+
 def test_a_project_goes_from_draft_to_settled_through_the_pages(
-    live_server, shipped_caps, page: Page, officer, leader, hung_long
+    live_server, shipped_caps, page: Page, officer, leader, council_member, hung_long
 ) -> None:
     # The officer proposes a demonstration model; the form shows the legal maximum as amounts are typed.
     sign_in(page, live_server, officer, "/de-an/")
@@ -111,7 +173,11 @@ def test_a_project_goes_from_draft_to_settled_through_the_pages(
     expect_status(page, "Đã nộp")
     press(page, "Bắt đầu thẩm định")
     expect_status(page, "Đang thẩm định")
-    press(page, "Đề xuất vào kế hoạch")
+    # Appraisal: a council scores it; the officer's conclusion proposes it for the plan.
+    shipped_criteria()
+    appraise_through_the_pages(
+        page, live_server, officer, [council_member, member_user("thamdinh2", "Hà Thị", "Thu")], project_path
+    )
     expect_status(page, "Đề xuất vào kế hoạch")
     # Only the leader approves: the officer has no approval form.
     expect(page.get_by_role("button", name="Phê duyệt", exact=True)).to_have_count(0)

@@ -9,6 +9,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as DocxParagraph
 from pypdf import PdfReader
 
+from khuyencong.appraisal.tests.factories import appraise
 from khuyencong.projects import services
 from khuyencong.projects.choices import Status
 from khuyencong.projects.tests.helpers import checklist_met
@@ -44,7 +45,7 @@ def submitted(officer, geo, hung_long):
 @pytest.fixture
 def approved(submitted, officer, leader):
     project = services.project_transition(project=submitted, to=Status.UNDER_APPRAISAL, actor=officer)
-    project = services.project_transition(project=project, to=Status.PROPOSED, actor=officer)
+    project = appraise(project, officer=officer)
     return services.project_approve(
         project=project, actor=leader, decision_number="15/QĐ-SCT", decision_date=dt.date(2024, 3, 7)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from khuyencong.appraisal.tests.factories import appraise
 from khuyencong.projects import services
 from khuyencong.projects.choices import Status
 from khuyencong.projects.models import Acceptance, ChecklistAnswer, Project
@@ -63,6 +64,8 @@ def walk(
                 contract_date=dt.date(2024, 2, 10),
                 contract_amount=contract_amount,
             )
+        elif to == Status.PROPOSED:
+            appraise(project, officer=officer)
         elif to == Status.ACCEPTED:
             accept(project, officer)
         else:

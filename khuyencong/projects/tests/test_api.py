@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from khuyencong.accounts.models import ApiToken
+from khuyencong.appraisal.tests.factories import appraise
 from khuyencong.core.models import AuditEntry
 from khuyencong.projects import api as projects_api
 from khuyencong.projects import calls, services, workflow
@@ -90,6 +91,8 @@ def walk(officer, leader):
                         contract_date=dt.date(2024, 2, 10),
                         contract_amount=500_000_000,
                     )
+                elif to == S.PROPOSED:
+                    appraise(project, officer=officer)
                 elif to == S.ACCEPTED:
                     accept(project, officer)
                 elif to == S.SETTLED:
@@ -193,7 +196,15 @@ def test_the_browsable_docs_answer(client, db):
 
 def test_every_state_the_workflow_moves_to_is_reached_by_an_action():
     reached = {to for targets in projects_api.ACTIONS.values() for to in targets}
-    assert {to for (_frm, to) in workflow.TRANSITIONS} <= reached
+    # Proposed for plan is reached by the appraisal's conclusion, which carries the score.
+    assert {to for (_frm, to) in workflow.TRANSITIONS} - reached == {S.PROPOSED}
+
+
+def test_proposing_by_hand_is_not_an_action(api, officer, proposal, walk):
+    walk(proposal, S.UNDER_APPRAISAL)
+    response = api(officer, "post", f"/projects/{CODE}/actions/propose", {"reason": "x"})
+    assert response.status_code in (404, 422)
+    assert Project.objects.get(pk=proposal.pk).status == S.UNDER_APPRAISAL
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -473,7 +484,6 @@ MATRIX = {
     "submit": (S.DRAFT, "officer", S.SUBMITTED, (S.DRAFT, "leader"), S.SUBMITTED),
     "return": (S.SUBMITTED, "officer", S.RETURNED, (S.SUBMITTED, "business_rep"), S.DRAFT),
     "start-appraisal": (S.SUBMITTED, "officer", S.UNDER_APPRAISAL, (S.SUBMITTED, "leader"), S.DRAFT),
-    "propose": (S.UNDER_APPRAISAL, "officer", S.PROPOSED, (S.UNDER_APPRAISAL, "leader"), S.SUBMITTED),
     "reject": (S.UNDER_APPRAISAL, "leader", S.REJECTED, (S.UNDER_APPRAISAL, "business_rep"), S.DRAFT),
     "approve": (S.PROPOSED, "leader", S.APPROVED, (S.PROPOSED, "officer"), S.UNDER_APPRAISAL),
     "contract": (S.APPROVED, "officer", S.CONTRACTED, (S.APPROVED, "leader"), S.PROPOSED),
@@ -938,13 +948,12 @@ def test_a_move_without_a_body_is_fine_when_it_needs_no_reason(client, officer, 
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "under_appraisal"
     response = client.post(
-        f"/api/v1/projects/{CODE}/actions/propose",
+        f"/api/v1/projects/{CODE}/actions/reject",
         "",
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {key}",
     )
-    assert response.status_code == 200, response.content
-    assert response.json()["status"] == "proposed"
+    assert response.status_code == 422, response.content  # the body may be empty; a rejection's reason not
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from khuyencong.accounts.models import User
+from khuyencong.appraisal import demo as appraisal_demo
 from khuyencong.core.audit import history
 from khuyencong.core.demo import load_demo
 from khuyencong.core.models import AuditAction
@@ -239,7 +240,7 @@ def test_one_more_accepted_2010_model_counts_as_the_67th_project_and_25th_model(
     )
     project = services.project_submit(project=project, actor=officer, on=dt.date(2010, 3, 1))
     project = services.project_transition(project=project, to=Status.UNDER_APPRAISAL, actor=officer)
-    project = services.project_transition(project=project, to=Status.PROPOSED, actor=officer)
+    project = appraisal_demo.appraise(project, officer=officer)  # a demo council scores it
     project = services.project_approve(
         project=project, actor=leader, decision_number="999/QĐ-SCT", decision_date=dt.date(2010, 4, 10)
     )

@@ -8,6 +8,7 @@ from django.db import transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from khuyencong.appraisal.tests.factories import appraise
 from khuyencong.projects import services
 from khuyencong.projects.choices import Status
 from khuyencong.projects.models import Project
@@ -17,7 +18,7 @@ from khuyencong.projects.tests.helpers import accept
 def _contracted(project, officer, leader):
     services.project_submit(project=project, actor=officer, on=dt.date(2024, 1, 15))
     services.project_transition(project=project, to=Status.UNDER_APPRAISAL, actor=officer)
-    services.project_transition(project=project, to=Status.PROPOSED, actor=officer)
+    appraise(project, officer=officer)
     services.project_approve(
         project=project, actor=leader, decision_number="12/QĐ-SCT", decision_date=dt.date(2024, 2, 1)
     )
@@ -144,8 +145,7 @@ def test_money_invariants_hold_whatever_officers_try(proposal, officer, leader, 
 def _proposed(project, officer):
     services.project_submit(project=project, actor=officer, on=dt.date(2024, 1, 15))
     services.project_transition(project=project, to=Status.UNDER_APPRAISAL, actor=officer)
-    services.project_transition(project=project, to=Status.PROPOSED, actor=officer)
-    return project
+    return appraise(project, officer=officer)
 
 
 def test_a_decision_may_grant_less_than_requested(proposal, officer, leader):

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from khuyencong.appraisal.tests.factories import appraise
 from khuyencong.projects import services
 from khuyencong.projects.choices import Status
 from khuyencong.projects.models import Advance, Recovery
@@ -38,6 +39,8 @@ def walk(officer, leader):
                     decision_number="12/QĐ-SCT",
                     decision_date=dt.date(2024, 2, 1),
                 )
+            elif to == Status.PROPOSED:
+                appraise(project, officer=officer)  # a council scores it; the conclusion proposes it
             elif to == Status.CONTRACTED:
                 services.project_contract(
                     project=project,

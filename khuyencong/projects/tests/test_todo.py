@@ -5,6 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from khuyencong.appraisal.services import proposal_assign
+from khuyencong.appraisal.tests.factories import make_council
 from khuyencong.projects import services, todo
 from khuyencong.projects.choices import Status
 from khuyencong.projects.models import Project
@@ -13,11 +15,18 @@ TODO_URL = "/viec-can-lam/"
 
 
 @pytest.fixture
+def member_council(officer, council_member):
+    """An appraisal council for 2025's local programme on which the council member sits."""
+    return make_council(officer=officer, year=2025, level="local", members=[council_member])
+
+
+@pytest.fixture
 def make_project(officer, geo, hung_long):
-    """A project at Hưng Long (Tam Thanh) put straight into a state; `unit` and `actor` may differ."""
+    """A project at Hưng Long (Tam Thanh) put straight into a state; `unit` and `actor` may differ. A
+    project under appraisal may be given to a `council`."""
     counter = iter(range(1, 1000))
 
-    def make(status, *, unit=None, actor=None, beneficiaries=None):
+    def make(status, *, unit=None, actor=None, beneficiaries=None, council=None):
         number = next(counter)
         project = services.project_create(
             actor=actor or officer,
@@ -35,6 +44,8 @@ def make_project(officer, geo, hung_long):
         )
         Project.objects.filter(pk=project.pk).update(status=status)
         project.refresh_from_db()
+        if council is not None:
+            proposal_assign(council=council, actor=officer, project=project)
         return project
 
     return make
@@ -62,6 +73,7 @@ def test_an_officer_sees_each_stage_that_waits_for_the_centre(officer, make_proj
     assert counts(officer) == {
         "to_check": 2,
         "under_appraisal": 1,
+        "to_conclude": 0,
         "to_contract": 1,
         "to_accept": 1,
         "to_settle": 2,
@@ -79,8 +91,9 @@ def test_a_leader_sees_what_waits_for_approval(leader, make_project):
     assert counts(leader) == {"to_approve": 1, "amendments_to_decide": 0}
 
 
-def test_a_council_member_sees_appraisals_and_acceptances(council_member, make_project):
-    make_project(Status.UNDER_APPRAISAL)
+def test_a_council_member_sees_appraisals_and_acceptances(council_member, member_council, make_project):
+    make_project(Status.UNDER_APPRAISAL, council=member_council)
+    make_project(Status.UNDER_APPRAISAL)  # no council of theirs has it
     make_project(Status.AWAITING_ACCEPTANCE)
     make_project(Status.AWAITING_ACCEPTANCE)
     make_project(Status.APPROVED)
@@ -160,6 +173,7 @@ def test_the_navigation_links_to_the_page(client, business_rep):
 @pytest.mark.parametrize("role", ["officer", "leader", "council_member", "commune_officer", "business_rep"])
 def test_the_page_runs_as_many_queries_for_ten_projects_as_for_one(client, request, role, make_project):
     user = request.getfixturevalue(role)
+    council = request.getfixturevalue("member_council") if role == "council_member" else None
     waiting_for = {
         "officer": [
             Status.SUBMITTED,
@@ -175,7 +189,7 @@ def test_the_page_runs_as_many_queries_for_ten_projects_as_for_one(client, reque
     }[role]
     actor = user if role in {"business_rep", "commune_officer"} else None
     for status in waiting_for:
-        make_project(status, actor=actor)
+        make_project(status, actor=actor, council=council if status == Status.UNDER_APPRAISAL else None)
     client.force_login(user)
 
     def queries():
@@ -186,6 +200,6 @@ def test_the_page_runs_as_many_queries_for_ten_projects_as_for_one(client, reque
     with_one = queries()
     for status in waiting_for:
         for _ in range(9):
-            make_project(status, actor=actor)
+            make_project(status, actor=actor, council=council if status == Status.UNDER_APPRAISAL else None)
     assert sum(s.count for s in todo.todo_list(user=user)) == 10 * len(waiting_for)
     assert queries() == with_one

@@ -1,6 +1,7 @@
 """Every state × every target × every role: allowed moves succeed, all others are refused and change nothing."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,6 +61,8 @@ def _attempt(project, to, actor):
 def _put_in(project, state):
     Project.objects.filter(pk=project.pk).update(
         status=state,
+        # The appraisal's conclusion writes the score before proposing (checked in khuyencong/appraisal).
+        appraisal_score=Decimal("80") if state == Status.UNDER_APPRAISAL else None,
         approved_support=500_000_000,
         suspended_from=Status.IN_PROGRESS if state == Status.SUSPENDED else "",
     )
