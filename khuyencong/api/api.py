@@ -124,3 +124,7 @@ api.add_router("/geo", geo_router, tags=["geo"])
 from khuyencong.rules.api import router as rules_router  # noqa: E402
 
 api.add_router("/rules", rules_router, tags=["rules"])
+
+from khuyencong.plans.api import router as plans_router  # noqa: E402
+
+api.add_router("/plans", plans_router, tags=["plans"])
