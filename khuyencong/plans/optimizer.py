@@ -72,6 +72,7 @@ class Kind(StrEnum):
     FIXED = "fixed"  # a commitment already approved
     AMOUNT = "amount"  # an amount outside [minimum, request] (only `check` reports it)
     NO_VALUE = "no_value"  # adding it would not raise the plan's value
+    TIE = "tie"  # it could replace the proposal named, for the same value
     WITHIN_GAP = "within_gap"  # it would fit; the plan is within the gap, not proven optimal
 
 
@@ -186,6 +187,7 @@ class Line:
     partial: bool
     value: float
     reasons: tuple[Violation, ...] = ()
+    instead_of: str = ""  # for one left out: the proposal it would replace, when that is its way in
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,7 @@ class Infeasibility:
     conflict: tuple[Ref, ...]  # constraints that cannot all hold together
     relax: tuple[Relaxation, ...]  # the fewest to give up, and by how much
     irreducible: bool  # False when time ran out before each member of the conflict was confirmed
+    each_alone: bool = False  # True: relaxing any one of `relax` is enough; False: all of them together
 
 
 @dataclass(frozen=True)
@@ -956,53 +959,115 @@ def _solve_main(problem: Problem, model: _Model) -> _Solved:
 
 
 def _blockers(
-    problem: Problem, t: _Tally, p: Proposal, add: Mapping[str, int], *, new: bool = True
+    problem: Problem,
+    t: _Tally,
+    p: Proposal,
+    add: Mapping[str, int],
+    *,
+    new: bool = True,
+    drop: tuple[Proposal, Mapping[str, int]] | None = None,
 ) -> list[Violation]:
-    """The rules that adding `p` with `add` to the tally would break (the tally itself meets them all).
+    """The rules that adding `p` with `add` to the tally (which meets them all) would break.
 
-    `new` False: `p` is already in the tally and only its amount grows, so no count changes."""
+    `new` False: `p` is already in the tally and only its amount grows, so no count changes.
+    `drop`: a proposal taken out at the same time (a swap), with what it had."""
     out: list[Violation] = []
+    q, q_amounts = drop if drop is not None else (None, {})
     extra = sum(add.values())
-    total = t.total + extra
-    for f, amount in sorted(add.items()):
-        if amount and t.fund[f] + amount > problem.envelopes.get(f, 0):
-            out.append(Violation(Ref(Kind.FUND, f), "vnd", t.fund[f] + amount, problem.envelopes.get(f, 0)))
+    freed = sum(q_amounts.values())
+    total = t.total + extra - freed
+
+    def minus(attr: str) -> int:
+        return freed if q is not None and getattr(q, attr) == getattr(p, attr) else 0
+
+    for f in sorted(set(add) | set(q_amounts)):
+        used = t.fund[f] + add.get(f, 0) - q_amounts.get(f, 0)
+        if add.get(f, 0) and used > problem.envelopes.get(f, 0):
+            out.append(Violation(Ref(Kind.FUND, f), "vnd", used, problem.envelopes.get(f, 0)))
     bp = problem.priority_min_bp
-    if bp and not p.priority and BP * t.priority < bp * total:
-        out.append(Violation(Ref(Kind.PRIORITY_SHARE), "bp", share_bp(t.priority, total), bp))
+    if bp:
+        part = t.priority + (extra if p.priority else 0) - (freed if q is not None and q.priority else 0)
+        if BP * part < bp * total:
+            out.append(Violation(Ref(Kind.PRIORITY_SHARE), "bp", share_bp(part, total), bp))
     for rule in problem.categories:
         c = rule.category
         amount = t.cat_amount[c] + (extra if p.category == c else 0)
-        if p.category == c:
-            if rule.max_share_bp is not None and BP * amount > rule.max_share_bp * total:
-                actual = -(-amount * BP // total)
-                out.append(Violation(Ref(Kind.CATEGORY_MAX_SHARE, c), "bp", actual, rule.max_share_bp))
-            if new and rule.max_count is not None and t.cat_count[c] + 1 > rule.max_count:
-                out.append(
-                    Violation(Ref(Kind.CATEGORY_MAX_COUNT, c), "count", t.cat_count[c] + 1, rule.max_count)
-                )
-        elif rule.min_share_bp and BP * amount < rule.min_share_bp * total:
+        count = t.cat_count[c] + (1 if new and p.category == c else 0)
+        if q is not None and q.category == c:
+            amount -= freed
+            count -= 1
+        if rule.max_share_bp is not None and BP * amount > rule.max_share_bp * total:
+            actual = -(-amount * BP // total)
+            out.append(Violation(Ref(Kind.CATEGORY_MAX_SHARE, c), "bp", actual, rule.max_share_bp))
+        if rule.min_share_bp and BP * amount < rule.min_share_bp * total:
             out.append(
                 Violation(Ref(Kind.CATEGORY_MIN_SHARE, c), "bp", share_bp(amount, total), rule.min_share_bp)
             )
-    if problem.commune_max is not None and t.commune[p.commune] + extra > problem.commune_max:
-        out.append(
-            Violation(
-                Ref(Kind.COMMUNE_MAX, p.commune), "vnd", t.commune[p.commune] + extra, problem.commune_max
-            )
-        )
+        if rule.max_count is not None and count > rule.max_count:
+            out.append(Violation(Ref(Kind.CATEGORY_MAX_COUNT, c), "count", count, rule.max_count))
+        if rule.min_count is not None and count < rule.min_count:
+            out.append(Violation(Ref(Kind.CATEGORY_MIN_COUNT, c), "count", count, rule.min_count))
+    if problem.commune_max is not None:
+        amount = t.commune[p.commune] + extra - minus("commune")
+        if amount > problem.commune_max:
+            out.append(Violation(Ref(Kind.COMMUNE_MAX, p.commune), "vnd", amount, problem.commune_max))
     if problem.establishment_max is not None:
+        shared = set(q.establishments) if q is not None else set()
         for e in sorted(set(p.establishments)):
-            if t.establishment[e] + extra > problem.establishment_max:
+            amount = t.establishment[e] + extra - (freed if e in shared else 0)
+            if amount > problem.establishment_max:
                 out.append(
-                    Violation(
-                        Ref(Kind.ESTABLISHMENT_MAX, e),
-                        "vnd",
-                        t.establishment[e] + extra,
-                        problem.establishment_max,
-                    )
+                    Violation(Ref(Kind.ESTABLISHMENT_MAX, e), "vnd", amount, problem.establishment_max)
                 )
     return out
+
+
+# How many selected proposals to try swapping out for each proposal left out (bounded so that a year of
+# 10.000 proposals is explained in about a second).
+SWAP_TRIES = 60
+SWAP_LOOKS = 600
+
+
+def _money_needed(violations: Sequence[Violation]) -> int | None:
+    """The extra money the violations ask for, or None when some rule other than an envelope breaks."""
+    if any(v.ref.kind != Kind.FUND for v in violations):
+        return None
+    return sum(v.excess for v in violations)
+
+
+def _way_in(
+    problem: Problem, tally: _Tally, it: _Item, chosen: Sequence[tuple[_Item, dict[str, int], float]]
+) -> tuple[list[Violation], str]:
+    """The cheapest reason `it` is out: what it would take to get it in without making the plan worse.
+
+    Either on top of the plan (the rules that would break, e.g. "needs 600 tr.đ more"), or in place of
+    one proposal of lesser value (e.g. "needs 100 tr.đ more, instead of C"), whichever asks for less
+    money. Returns the violations and the key of the proposal it would replace ('' if none)."""
+    add = it.split(it.minimum)
+    worth = it.worth(it.minimum)
+    best = _blockers(problem, tally, it.p, add)
+    best_need = _money_needed(best)
+    instead = ""
+    instead_worth = 0.0
+    if not best:
+        return best, instead
+    tries = 0
+    for looks, (other, amounts, other_worth) in enumerate(chosen):
+        if looks >= SWAP_LOOKS or tries >= SWAP_TRIES or best_need == 0:
+            break
+        if other_worth > worth + 1e-9:
+            continue
+        tries += 1
+        swap = _blockers(problem, tally, it.p, add, drop=(other.p, amounts))
+        need = _money_needed(swap)
+        cheaper = need is not None and (best_need is None or need < best_need)
+        # For the same money, name the one of least value: that is the swap that loses least.
+        if cheaper or (need is not None and need == best_need and instead and other_worth < instead_worth):
+            best, best_need, instead, instead_worth = swap, need, other.p.key, other_worth
+            if not swap:
+                tie = abs(other_worth - worth) <= 1e-9 * max(1.0, worth)
+                best = [Violation(Ref(Kind.TIE if tie else Kind.WITHIN_GAP, other.p.key), "flag", 0, 0)]
+    return best, instead
 
 
 def _lines(
@@ -1011,6 +1076,15 @@ def _lines(
     tally = _Tally()
     for it in model.items:
         tally.add(it.p, amounts.get(it.p.key, {}))
+    # Proposals that could give way to one left out: not commitments or forced ones; largest first.
+    chosen = sorted(
+        (
+            (it, dict(amounts[it.p.key]), it.worth(sum(amounts[it.p.key].values())))
+            for it in model.items
+            if it.p.key in amounts and not it.p.fixed and it.p.must != "in"
+        ),
+        key=lambda row: (-sum(row[1].values()), row[0].index),
+    )
     lines: list[Line] = []
     for it in model.items:
         got = dict(amounts.get(it.p.key, {}))
@@ -1026,17 +1100,18 @@ def _lines(
             lines.append(Line(it.p.key, True, got, total, total < it.requested, it.worth(total), tuple(held)))
             continue
         reasons: list[Violation]
+        instead = ""
         if it.p.must == "out":
             reasons = [Violation(Ref(Kind.MUST_OUT, it.p.key), "flag", 0, 0)]
         elif not it.eligible:
             reasons = [Violation(Ref(Kind.ABOVE_CAP, it.p.key), "vnd", it.requested, it.p.cap or 0)]
         else:
-            reasons = _blockers(problem, tally, it.p, it.split(it.minimum))
+            reasons, instead = _way_in(problem, tally, it, chosen)
             if not reasons:
                 # It would fit: either it adds nothing, or the plan is within the gap, not proven best.
                 kind = Kind.NO_VALUE if it.value <= 0 else Kind.WITHIN_GAP
                 reasons = [Violation(Ref(kind, it.p.key), "flag", 0, 0)]
-        lines.append(Line(it.p.key, False, {}, 0, False, 0.0, tuple(reasons)))
+        lines.append(Line(it.p.key, False, {}, 0, False, 0.0, tuple(reasons), instead))
     return lines, tally
 
 
@@ -1152,10 +1227,15 @@ def _feasible(model: _Model, relaxed: Iterable[Ref], time_limit: float) -> bool 
     return None
 
 
-def _elastic(problem: Problem, model: _Model, time_limit: float) -> tuple[Relaxation, ...]:
+def _elastic(
+    problem: Problem, model: _Model, time_limit: float, only: Ref | None = None
+) -> tuple[Relaxation, ...]:
     """The fewest rules to give up for a plan to exist, and how far: each relaxable group gets a 0/1
     'given up' column and its rows a slack allowed only when it is given up; minimise how many are given
-    up, then (with a weight too small to change that count) how much slack is used."""
+    up, then (with a weight too small to change that count) how much slack is used.
+
+    With `only`, that rule alone may give: the answer says how far it must go, or is empty when giving
+    up that rule alone is not enough."""
     groups = list(model.relaxable)
     n = model.n_cols
     extra_cols: list[tuple[float, float, float, bool]] = []
@@ -1165,7 +1245,7 @@ def _elastic(problem: Problem, model: _Model, time_limit: float) -> tuple[Relaxa
     total_money = max(1.0, sum(it.upper for it in model.items) / UNIT)
     for g in groups:
         z_of[g] = n + len(extra_cols)
-        extra_cols.append((1.0, 0.0, 1.0, True))
+        extra_cols.append((1.0, 0.0, 1.0 if only is None or g == only else 0.0, True))
     col_bounds: dict[int, tuple[float, float]] = {}
     index = _key_index(model)
     for g in groups:
@@ -1347,11 +1427,21 @@ def solve(problem: Problem) -> Result:
         value = bound = gap = 0.0
         lines, tally = _lines(problem, model, {}, proven=False)
         if solved.status == "infeasible":
-            relax = _elastic(problem, model, max(1.0, problem.explain_time_limit / 2))
-            conflict, complete = (
-                _conflict(model, deadline) if problem.explain else (tuple(r.ref for r in relax), False)
-            )
-            infeasibility = Infeasibility(conflict, relax, complete)
+            fewest = _elastic(problem, model, max(1.0, problem.explain_time_limit / 4))
+            if problem.explain:
+                conflict, complete = _conflict(model, deadline)
+                # Each rule of the conflict that can give on its own, and how far it must give.
+                alone = [
+                    r
+                    for g in conflict
+                    for r in _elastic(problem, model, max(0.5, deadline - time.perf_counter()), only=g)
+                ]
+            else:
+                conflict, complete, alone = tuple(r.ref for r in fewest), False, []
+            if alone:
+                infeasibility = Infeasibility(conflict, tuple(alone), complete, each_alone=True)
+            else:
+                infeasibility = Infeasibility(conflict, fewest, complete, each_alone=False)
     explained = time.perf_counter()
     baseline = greedy(problem)
     done = time.perf_counter()
