@@ -81,6 +81,7 @@ class LineOut(Schema):
     notes: list[str] | None = None
     reasons: list[str] | None = None
     reason_codes: list[dict[str, Any]] | None = None
+    instead_of: str | None = None
 
 
 class GreedyOut(Schema):

@@ -207,13 +207,21 @@ def reason_text(v: Mapping[str, Any], names: Names) -> str:
         }
     if k == Kind.NO_VALUE:
         return _("không làm tăng giá trị của kế hoạch theo tiêu chí đã chọn")
+    if k == Kind.TIE:
+        return _("có thể thay cho đề án %(code)s với cùng giá trị") % {"code": names.project(key)}
     if k == Kind.WITHIN_GAP:
         return _("vẫn còn chỗ; phương án nằm trong sai số cho phép nên chưa chứng minh là tốt nhất")
     return str(k)
 
 
 def reasons_text(reasons: Iterable[Mapping[str, Any]], names: Names) -> str:
-    return "; ".join(reason_text(v, names) for v in reasons)
+    """All the reasons of one line, and the proposal it would replace when that is the cheapest way in."""
+    reasons = list(reasons)
+    text = "; ".join(reason_text(v, names) for v in reasons)
+    instead = next((v["instead_of"] for v in reasons if v.get("instead_of")), "")
+    if instead and not any(v["kind"] in (Kind.TIE, Kind.WITHIN_GAP) for v in reasons):
+        text += " " + _("(thay cho đề án %(code)s, có giá trị thấp hơn)") % {"code": names.project(instead)}
+    return text
 
 
 def binding_text(b: Mapping[str, Any], names: Names) -> str:

@@ -71,7 +71,9 @@ class AnnualPlan(models.Model):
     priority_min_bp = models.PositiveIntegerField(
         _("tỷ lệ tối thiểu cho địa bàn ưu tiên (phần vạn)"), default=0, validators=BASIS_POINTS
     )
-    priority_kinds = models.JSONField(_("loại địa bàn ưu tiên được tính"), default=all_priority_kinds)
+    priority_kinds = models.JSONField(
+        _("loại địa bàn ưu tiên được tính"), default=all_priority_kinds, blank=True
+    )
     commune_max = models.BigIntegerField(
         _("mức hỗ trợ tối đa mỗi xã (đồng)"), null=True, blank=True, validators=NON_NEGATIVE
     )
@@ -248,21 +250,21 @@ class Scenario(models.Model):
     plan = models.ForeignKey(AnnualPlan, on_delete=models.PROTECT, related_name="scenarios")
     name = models.CharField(_("tên phương án"), max_length=120)
     objective = models.CharField(_("tiêu chí tối ưu"), max_length=20, choices=Objective.choices)
-    inputs = models.JSONField(_("dữ liệu đầu vào"), default=dict)
+    inputs = models.JSONField(_("dữ liệu đầu vào"), default=dict, blank=True)
     status = models.CharField(_("kết quả"), max_length=20, choices=ScenarioStatus.choices)
     value = models.FloatField(_("tổng giá trị"), default=0)
     bound = models.FloatField(_("cận trên đã chứng minh"), default=0)
     gap = models.FloatField(_("khoảng cách tối đa tới phương án tốt nhất"), default=0)
     total = models.BigIntegerField(_("tổng hỗ trợ (đồng)"), default=0)
-    totals = models.JSONField(_("hỗ trợ theo nguồn"), default=dict)
+    totals = models.JSONField(_("hỗ trợ theo nguồn"), default=dict, blank=True)
     priority_amount = models.BigIntegerField(_("hỗ trợ cho địa bàn ưu tiên (đồng)"), default=0)
     priority_bp = models.PositiveIntegerField(_("tỷ lệ cho địa bàn ưu tiên (phần vạn)"), default=0)
     greedy_value = models.FloatField(_("tổng giá trị (xếp hạng theo điểm)"), default=0)
     greedy_total = models.BigIntegerField(_("tổng hỗ trợ (xếp hạng theo điểm)"), default=0)
-    greedy_totals = models.JSONField(default=dict)
+    greedy_totals = models.JSONField(default=dict, blank=True)
     greedy_priority_bp = models.PositiveIntegerField(default=0)
-    greedy_unmet = models.JSONField(default=list)
-    binding = models.JSONField(default=list)
+    greedy_unmet = models.JSONField(default=list, blank=True)
+    binding = models.JSONField(default=list, blank=True)
     infeasibility = models.JSONField(null=True, blank=True)
     build_ms = models.PositiveIntegerField(default=0)
     solve_ms = models.PositiveIntegerField(default=0)
@@ -304,7 +306,7 @@ class ScenarioLine(models.Model):
     funded = models.BigIntegerField(_("hỗ trợ được bố trí (đồng)"), default=0, validators=NON_NEGATIVE)
     partial = models.BooleanField(_("hỗ trợ một phần"), default=False)
     value = models.FloatField(_("giá trị"), default=0)
-    reasons = models.JSONField(_("lý do"), default=list)
+    reasons = models.JSONField(_("lý do"), default=list, blank=True)
     greedy_amount = models.BigIntegerField(_("hỗ trợ khi xếp hạng theo điểm (đồng)"), default=0)
 
     class Meta:

@@ -584,6 +584,12 @@ def violation_json(v: opt.Violation) -> dict[str, Any]:
     return {"kind": v.ref.kind.value, "key": v.ref.key, "unit": v.unit, "actual": v.actual, "limit": v.limit}
 
 
+def reasons_json(line: opt.Line) -> list[dict[str, Any]]:
+    """A line's reasons; for one left out whose way in is a swap, each names the proposal it replaces."""
+    extra = {"instead_of": line.instead_of} if line.instead_of else {}
+    return [{**violation_json(v), **extra} for v in line.reasons]
+
+
 def binding_json(b: opt.Binding) -> dict[str, Any]:
     return {
         "kind": b.ref.kind.value,
@@ -696,7 +702,7 @@ def _save_scenario(plan: AnnualPlan, actor: Any, name: str, outcome: Outcome) ->
                 funded=line.total,
                 partial=line.partial,
                 value=line.value,
-                reasons=[violation_json(v) for v in line.reasons],
+                reasons=reasons_json(line),
                 greedy_amount=sum(g.amounts.get(line.key, {}).values()),
             )
         )
@@ -921,7 +927,7 @@ def result_json(outcome: Outcome, *, scenario: Scenario | None = None) -> dict[s
     selected, excluded = [], []
     for line in result.lines:
         row = project_json(line.key)
-        reasons = [violation_json(v) for v in line.reasons]
+        reasons = reasons_json(line)
         if line.selected:
             row.update(
                 funded=line.total,
@@ -932,7 +938,11 @@ def result_json(outcome: Outcome, *, scenario: Scenario | None = None) -> dict[s
             )
             selected.append(row)
         else:
-            row.update(reasons=[explain.reason_text(r, names) for r in reasons], reason_codes=reasons)
+            row.update(
+                reasons=[explain.reasons_text(reasons, names)] if reasons else [],
+                reason_codes=reasons,
+                instead_of=names.project(line.instead_of) if line.instead_of else None,
+            )
             excluded.append(row)
     g = result.greedy
     infeasibility = infeasibility_json(result.infeasibility)

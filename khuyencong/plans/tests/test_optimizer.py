@@ -6,7 +6,7 @@ import itertools
 from fractions import Fraction
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from khuyencong.plans import optimizer as opt
@@ -198,6 +198,7 @@ def problems(draw) -> Problem:
         requested = {"provincial": amount}
         if two_funds and draw(st.booleans()):
             requested["central"] = draw(st.integers(1, 200)) * M
+        must = draw(st.sampled_from([None, None, None, None, None, None, None, "in", "out"]))
         proposals.append(
             Proposal(
                 key=f"p{i:02d}",
@@ -210,34 +211,46 @@ def problems(draw) -> Problem:
                     draw(st.lists(st.sampled_from(["e1", "e2", "e3", "e4"]), max_size=2, unique=True))
                 ),
                 priority=draw(st.booleans()),
-                cap=draw(st.one_of(st.none(), st.integers(50, 400).map(lambda v: v * M))),
-                must=draw(st.sampled_from([None, None, None, None, None, "in", "out"])),
+                # A proposal forced in has passed its cap check (validation refuses it otherwise).
+                cap=None if must == "in" else draw(st.sampled_from([None, None, 200 * M, 350 * M])),
+                must=must,
             )
         )
     total = sum(p.total for p in proposals)
+    forced = [p for p in proposals if p.must == "in"]
+    open_ = [p for p in proposals if p.must != "out"]
     rules = []
     for category in categories:
-        if draw(st.integers(0, 3)) == 0:
+        members = sum(1 for p in open_ if p.category == category)
+        if members and draw(st.integers(0, 2)) == 0:
             low = draw(st.one_of(st.none(), st.integers(0, 4000)))
             rules.append(
                 CategoryRule(
                     category,
                     min_share_bp=low,
                     max_share_bp=draw(st.one_of(st.none(), st.integers(low or 0, 10_000))),
-                    min_count=draw(st.one_of(st.none(), st.integers(0, 2))),
+                    min_count=draw(st.one_of(st.none(), st.integers(0, min(2, members)))),
                     max_count=draw(st.one_of(st.none(), st.integers(2, 5))),
                 )
             )
-    envelopes = {"provincial": draw(st.integers(0, total))}
+
+    # Envelopes at least what the forced proposals need, or validation refuses the input outright.
+    def need(fund: str) -> int:
+        return sum(p.requested.get(fund, 0) for p in forced)
+
+    envelopes = {"provincial": draw(st.integers(need("provincial"), max(total, need("provincial"))))}
     if two_funds:
-        envelopes["central"] = draw(st.integers(0, 600)) * M
+        envelopes["central"] = need("central") + draw(st.integers(0, 600)) * M
+    maximum = st.one_of(st.none(), st.integers(100, 900).map(lambda v: v * M))
     return Problem(
         proposals=proposals,
         envelopes=envelopes,
-        priority_min_bp=draw(st.sampled_from([0, 0, 3000, 5000, 6000])),
+        priority_min_bp=draw(st.sampled_from([0, 0, 3000, 5000, 6000]))
+        if any(p.priority for p in open_)
+        else 0,
         categories=rules,
-        commune_max=draw(st.one_of(st.none(), st.integers(100, 900).map(lambda v: v * M))),
-        establishment_max=draw(st.one_of(st.none(), st.integers(100, 900).map(lambda v: v * M))),
+        commune_max=None if forced else draw(maximum),
+        establishment_max=None if forced else draw(maximum),
         objective=draw(st.sampled_from(opt.OBJECTIVES)),
         gap=0,
         explain=False,
@@ -251,6 +264,7 @@ def test_the_optimum_equals_brute_force_on_small_cases(problem):
     assume(not issues)
     best = brute_force(problem)
     result = opt.solve(problem)
+    event("infeasible" if best is None else "feasible")
     if best is None:
         assert result.status == "infeasible"
         assert result.infeasibility is not None and result.infeasibility.conflict
