@@ -3,7 +3,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -57,7 +57,9 @@ class OptimizeIn(Schema):
     objective: str | None = Field(
         None, description="score (điểm), jobs (lao động), score_jobs (điểm × lao động)."
     )
-    time_limit: int | None = Field(None, description="Giây; cán bộ có thể tăng (tối đa 3600).")
+    time_limit: int | None = Field(
+        None, description="Giây (1–40 qua API; lệnh khuyencong plan_optimize cho phép đến 3600)."
+    )
     gap_percent: Decimal | None = Field(None, description="Sai số cho phép, %; mặc định 0,01.")
     save_as: str | None = Field(
         None, description="Lưu thành phương án có tên này trong kế hoạch (dự thảo) của năm."
@@ -130,6 +132,14 @@ def optimize(request: HttpRequest, year: int, payload: OptimizeIn) -> Any:
     if not getattr(user, "is_province_wide", False):
         raise PermissionDenied(_("Kế hoạch khuyến công chỉ dành cho cán bộ Trung tâm và lãnh đạo."))
     data = payload.dict()
+    if payload.time_limit is not None and not 1 <= payload.time_limit <= services.WEB_TIME_LIMIT:
+        raise ValidationError(
+            {
+                "time_limit": _(
+                    "Qua API, thời gian giải tối đa là từ 1 đến 40 giây; chạy lâu hơn bằng lệnh khuyencong plan_optimize."
+                )
+            }
+        )
     plan = plan_current(user=user, year=year, level=payload.level)
     base = services.rules_of(plan) if plan is not None else None
     rules = services.rules_from_request(data, year=year, level=payload.level, base=base)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from khuyencong.core.forms import WholeNumberField
 from khuyencong.geo.choices import PriorityKind
-from khuyencong.plans import explain
+from khuyencong.plans import explain, services
 from khuyencong.plans import optimizer as opt
 from khuyencong.plans.choices import Objective, OverrideDecision
 from khuyencong.plans.models import AnnualPlan, Scenario
@@ -109,11 +109,14 @@ class PlanRulesForm(forms.Form):
     time_limit = forms.IntegerField(
         label=gettext_lazy("Thời gian giải tối đa (giây)"),
         min_value=1,
-        max_value=3600,
+        max_value=services.WEB_TIME_LIMIT,
         error_messages={
-            "min_value": gettext_lazy("Thời gian giải tối đa phải từ 1 đến 3.600 giây."),
-            "max_value": gettext_lazy("Thời gian giải tối đa phải từ 1 đến 3.600 giây."),
+            "min_value": gettext_lazy("Thời gian giải tối đa phải từ 1 đến 40 giây."),
+            "max_value": gettext_lazy(
+                "Trên trang, thời gian giải tối đa là 40 giây; chạy lâu hơn bằng lệnh khuyencong plan_optimize."
+            ),
         },
+        help_text=gettext_lazy("Tăng lên nếu phương án dừng khi hết thời gian mà sai số còn lớn."),
     )
     gap = PercentField(label=gettext_lazy("Sai số cho phép (%)"), per_percent=10_000)
 

@@ -86,7 +86,8 @@ class AnnualPlan(models.Model):
     time_limit = models.PositiveSmallIntegerField(
         _("thời gian giải tối đa (giây)"),
         default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(3600)],
+        # A page or API request has 60 s (gunicorn); longer runs go through `khuyencong plan_optimize`.
+        validators=[MinValueValidator(1), MaxValueValidator(40)],
     )
     gap_ppm = models.PositiveIntegerField(
         _("sai số cho phép (phần triệu)"),
@@ -288,6 +289,12 @@ class Scenario(models.Model):
     @property
     def feasible(self) -> bool:
         return self.status in (ScenarioStatus.OPTIMAL, ScenarioStatus.TIME_LIMIT)
+
+    @property
+    def priority_text(self) -> str:
+        from khuyencong.plans.explain import percent
+
+        return percent(self.priority_bp)
 
 
 class ScenarioLine(models.Model):

@@ -32,13 +32,14 @@ value recomputed from the integer amounts: the plan is at most that far below th
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import os
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -1131,20 +1132,25 @@ def _slack_violations(problem: Problem, t: _Tally) -> list[Violation]:
 
 def _price_lower_rules(problem: Problem, model: _Model, value: float, deadline: float) -> dict[Ref, float]:
     """For each rule that holds amounts up (priority share, category minimums): the value the plan would
-    gain without it. A rule that costs nothing beyond the solver's gap does not bind."""
+    gain without it. A rule that costs nothing beyond the solver's gap does not bind. One solver, the
+    model loaded once; each rule's rows are freed for its re-solve and put back after."""
     costs: dict[Ref, float] = {}
-    for ref, rows in model.relaxable.items():
-        if ref.kind not in LOWER_KINDS or not rows:
-            continue
+    rules = [(ref, rows) for ref, rows in model.relaxable.items() if ref.kind in LOWER_KINDS and rows]
+    if not rules:
+        return costs
+    h = _highs(max(0.05, deadline - time.perf_counter()), problem.gap)
+    h.passModel(_lp(model))
+    for ref, rows in rules:
         remaining = deadline - time.perf_counter()
         if remaining <= 0.05:
             break
-        h = _highs(remaining, problem.gap)
-        h.passModel(_lp(model, row_bounds=dict.fromkeys(rows, (-INF, INF))))
-        h.run()
-        if not _has_solution(h):
-            continue
-        without = _value(model, _amounts_from(model, list(h.getSolution().col_value), problem.step))
+        h.setOptionValue("time_limit", remaining)
+        with _bounds(h, model, rows=dict.fromkeys(rows, (-INF, INF))):
+            h.run()
+            if not _has_solution(h):
+                continue
+            values = list(h.getSolution().col_value)
+        without = _value(model, _amounts_from(model, values, problem.step))
         if without > value * (1 + problem.gap) + 1e-9:
             costs[ref] = without - value
     return costs
@@ -1213,18 +1219,40 @@ def _relaxed_bounds(
     return rows, cols
 
 
-def _feasible(model: _Model, relaxed: Iterable[Ref], time_limit: float) -> bool | None:
-    """Is the model feasible with these groups dropped? None when the time ran out before knowing."""
+@contextlib.contextmanager
+def _bounds(
+    h: highspy.Highs,
+    model: _Model,
+    *,
+    rows: Mapping[int, tuple[float, float]] | None = None,
+    cols: Mapping[int, tuple[float, float]] | None = None,
+) -> Iterator[None]:
+    """Change some row and column bounds of the loaded model for one solve, and put them back after."""
+    for i, (lo, hi) in (rows or {}).items():
+        h.changeRowBounds(i, lo, hi)
+    for j, (lo, hi) in (cols or {}).items():
+        h.changeColBounds(j, lo, hi)
+    try:
+        yield
+    finally:
+        for i in rows or {}:
+            h.changeRowBounds(i, model.rows[i].lower, model.rows[i].upper)
+        for j in cols or {}:
+            h.changeColBounds(j, model.col_lower[j], model.col_upper[j])
+
+
+def _feasible(h: highspy.Highs, model: _Model, relaxed: Iterable[Ref], time_limit: float) -> bool | None:
+    """Is the model (loaded in `h` with no objective) feasible with these groups dropped? None when the
+    time ran out before knowing."""
     rows, cols = _relaxed_bounds(model, relaxed)
-    h = _highs(time_limit, 1.0)
-    h.passModel(_lp(model, row_bounds=rows, col_bounds=cols, cost=[0.0] * model.n_cols))
-    h.run()
-    status = h.getModelStatus()
+    h.setOptionValue("time_limit", max(0.05, time_limit))
+    with _bounds(h, model, rows=rows, cols=cols):
+        h.run()
+        status = h.getModelStatus()
+        found = _has_solution(h)
     if status == highspy.HighsModelStatus.kInfeasible:
         return False
-    if _has_solution(h):
-        return True
-    return None
+    return True if found else None
 
 
 def _elastic(
@@ -1319,12 +1347,15 @@ def _conflict(model: _Model, deadline: float) -> tuple[tuple[Ref, ...], bool]:
     )
     dropped: set[Ref] = set()
     complete = True
+    # Feasibility only: no objective, any plan that meets the rules will do.
+    h = _highs(max(0.05, deadline - time.perf_counter()), 1.0)
+    h.passModel(_lp(model, cost=[0.0] * model.n_cols))
     for g in trial:
         remaining = deadline - time.perf_counter()
         if remaining <= 0.05:
             complete = False
             break
-        feasible = _feasible(model, dropped | {g}, remaining)
+        feasible = _feasible(h, model, dropped | {g}, remaining)
         if feasible is False:
             dropped.add(g)
         elif feasible is None:

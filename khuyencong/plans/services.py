@@ -52,6 +52,10 @@ from khuyencong.projects.choices import (
 from khuyencong.projects.models import BudgetLine, Project
 from khuyencong.rules.selectors import support_limit
 
+# A page or API request gets 60 s from gunicorn: at most 40 s of solving and 15 s of explaining. Longer
+# runs go through the command (`khuyencong plan_optimize --time-limit …`), which has no such limit.
+WEB_TIME_LIMIT = 40
+EXPLAIN_TIME_LIMIT = 15.0
 # Only the programme's own budgets are funds of a plan; the beneficiary's money is counterpart.
 FUNDS: tuple[str, ...] = (FundingSource.PROVINCIAL, FundingSource.CENTRAL)
 # Found when the plan is run, not when its rules are saved: they depend on which proposals exist.
@@ -305,6 +309,7 @@ def prepare(*, year: int, level: str, rules: PlanRules, strict: bool = True) -> 
         objective=rules.objective,  # type: ignore[arg-type]
         time_limit=float(rules.time_limit),
         gap=rules.gap_ppm / 1_000_000,
+        explain_time_limit=EXPLAIN_TIME_LIMIT,
     )
     everything = [*committed, *proposals]
     units = {p.unit_id: str(p.unit) for p in everything}
