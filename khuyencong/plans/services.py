@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.core import audit
@@ -347,9 +348,8 @@ def check_rules(prepared: Prepared, *, running: bool) -> None:
     solved as typed. When saving rules, problems that depend on which proposals exist wait for the run."""
     errors: dict[str, list[str]] = {}
     rules = prepared.rules
-    for name in (rules.objective,):
-        if name not in Objective.values:
-            errors.setdefault("objective", []).append(_("Tiêu chí tối ưu không hợp lệ."))
+    if rules.objective not in Objective.values:
+        errors.setdefault("objective", []).append(_("Tiêu chí tối ưu không hợp lệ."))
     unknown = [k for k in rules.priority_kinds if k not in PriorityKind.values]
     if unknown:
         errors.setdefault("priority_kinds", []).append(
@@ -555,6 +555,21 @@ def plan_set_override(
         changes=_figure_changes(figures, _figures(locked)),
     )
     return locked
+
+
+@transaction.atomic
+def plan_set_proposal(
+    *,
+    plan: AnnualPlan,
+    actor: Any,
+    project: Project,
+    decision: str | None,
+    reason: str = "",
+    minimum: int | None = None,
+) -> AnnualPlan:
+    """The officer's decisions on one proposal (in/out with the reason, partial funding), both or neither."""
+    plan_set_override(plan=plan, actor=actor, project=project, decision=decision, reason=reason)
+    return plan_set_partial(plan=plan, actor=actor, project=project, minimum=minimum)
 
 
 @transaction.atomic
@@ -769,6 +784,18 @@ def _selection(plan: AnnualPlan, scenario: Scenario) -> tuple[Prepared, list[Sce
     return prepared, lines
 
 
+def _check_committed(plan: AnnualPlan) -> None:
+    """After approving: what the year's approved projects hold, now including the plan's, is within each
+    envelope, in integers. It was checked before; this is the last word before the transaction commits."""
+    prepared = prepare(year=plan.year, level=plan.level, rules=rules_of(plan), strict=False)
+    committed = {p.key: dict(p.requested) for p in prepared.problem.proposals if p.fixed}
+    over = [v for v in opt.check(prepared.problem, committed) if v.ref.kind == opt.Kind.FUND]
+    if over:
+        raise ValidationError(
+            {"scenario": [explain.reason_text(violation_json(v), prepared.names) for v in over]}
+        )
+
+
 def _move(plan: AnnualPlan, *, to: PlanStatus, actor: Any, reason: str = "", **fields: Any) -> AnnualPlan:
     before = audit.snapshot(plan)
     plan.status = to
@@ -857,6 +884,7 @@ def plan_approve(*, plan: AnnualPlan, actor: Any, decision_number: str, decision
         )
         if line.funded != approved.approved_support:
             _approve_amount(approved, funded=line.funded, actor=actor, reason=reason)
+    _check_committed(locked)
     return _move(
         locked,
         to=PlanStatus.APPROVED,
@@ -1060,7 +1088,7 @@ def rules_from_request(
                     % {"year": year}
                 }
             )
-        base = PlanRules(reference_date=data.get("reference_date") or dt.date.today())
+        base = PlanRules(reference_date=data.get("reference_date") or timezone.localdate())
     rules = dataclasses.replace(base, overrides=dict(base.overrides), partials=dict(base.partials))
     if data.get("reference_date"):
         rules.reference_date = data["reference_date"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.contrib import messages
@@ -87,7 +88,7 @@ def _names_for(plan: AnnualPlan, scenario: Scenario | None = None) -> explain.Na
         priority_min_bp=rules.priority_min_bp,
         commune_max=rules.commune_max,
         establishment_max=rules.establishment_max,
-        category_rules={r.category: r.__dict__ for r in rules.categories},
+        category_rules={r.category: dataclasses.asdict(r) for r in rules.categories},
     )
 
 
@@ -181,14 +182,14 @@ def plan_setting_view(request: AuthedRequest, pk: int, project: int) -> HttpResp
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.plan_set_override(
+            services.plan_set_proposal(
                 plan=plan,
                 actor=request.user,
                 project=target,
                 decision=data["decision"] or None,
                 reason=data["reason"],
+                minimum=data["minimum"],
             )
-            services.plan_set_partial(plan=plan, actor=request.user, project=target, minimum=data["minimum"])
         except ValidationError as exc:
             add_service_error(form, exc, {"project": "__all__"})
             messages.error(request, " ".join(exc.messages))

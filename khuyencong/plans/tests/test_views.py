@@ -95,3 +95,24 @@ def test_running_comparing_and_downloading(client, officer, plan):
     assert workbook.status_code == 200
     assert workbook["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert client.get(f"/ke-hoach/{plan.pk}/phu-luc.xlsx").status_code == 404  # nothing submitted yet
+
+
+def test_decisions_on_one_proposal_are_saved_together_or_not_at_all(client, officer, plan):
+    from khuyencong.plans.models import PartialFunding, PlanOverride
+
+    target = services.candidates(year=plan.year, level=plan.level).first()
+    client.force_login(officer)
+    prefix = f"p{target.pk}"
+    response = client.post(
+        f"/ke-hoach/{plan.pk}/de-an/{target.pk}/",
+        {f"{prefix}-decision": "in", f"{prefix}-reason": "Đề án điểm", f"{prefix}-minimum": "700.000.000"},
+    )
+    assert response.status_code == 200
+    assert "không vượt mức đề nghị 600.000.000 ₫" in response.content.decode()
+    assert not PlanOverride.objects.exists() and not PartialFunding.objects.exists()
+    client.post(
+        f"/ke-hoach/{plan.pk}/de-an/{target.pk}/",
+        {f"{prefix}-decision": "in", f"{prefix}-reason": "Đề án điểm", f"{prefix}-minimum": "400.000.000"},
+    )
+    assert PlanOverride.objects.get().reason == "Đề án điểm"
+    assert PartialFunding.objects.get().minimum == 400 * M
