@@ -90,6 +90,10 @@ def test_bad_input_gets_the_common_error_body_in_vietnamese(client, officer, thr
     response = post(client, officer, {"envelopes": {"provincial": 1}, "priority_min_percent": "101"})
     assert response.status_code == 422
     assert "phải từ 0 % đến 100 %" in response.json()["errors"][0]["message"]
+    response = post(client, officer, {"envelopes": {"provincial": 1}, "time_limit": 100})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "time_limit"
+    assert "lệnh khuyencong plan_optimize" in response.json()["errors"][0]["message"]
     with pytest.raises(CommandError, match="không hợp lệ; chưa lưu gì"):
         command("--year", "2026", "--envelope", "provincial=-5")
 
