@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "khuyencong.projects",
     "khuyencong.appraisal",
     "khuyencong.paperwork",
+    "khuyencong.plans",
     "khuyencong.api",
 ]
 

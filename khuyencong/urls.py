@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("de-an/", include("khuyencong.paperwork.urls")),
     path("dot-xet-chon/", include("khuyencong.projects.urls_calls")),
     path("tham-dinh/", include("khuyencong.appraisal.urls")),
+    path("ke-hoach/", include("khuyencong.plans.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

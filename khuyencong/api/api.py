@@ -143,3 +143,6 @@ def _wrong_state(request: HttpRequest, exc: TransitionError) -> HttpResponse:
 
 api.add_router("/projects", projects_router, tags=["projects"])
 api.add_router("/calls", calls_router, tags=["calls"])
+from khuyencong.plans.api import router as plans_router  # noqa: E402
+
+api.add_router("/plans", plans_router, tags=["plans"])
