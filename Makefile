@@ -6,7 +6,8 @@
 #   make setup     the set-up half of `make run`
 #   make check     fast loop: ruff, mypy, pytest on SQLite without the browser tests
 #   make test      everything CI runs: lint, SQLite, PostgreSQL (throwaway cluster), browser tests
-#   make bench     search benchmarks (SQLite and a throwaway PostgreSQL); BENCH_ARGS="-n 100000" etc.
+#   make bench     search benchmarks (SQLite and a throwaway PostgreSQL; BENCH_ARGS="-n 100000" etc.)
+#                  and the annual-plan optimiser (bench/plan.py)
 #   make messages  refresh and compile the vi/en translation catalogues
 
 SHELL := /bin/bash
@@ -90,6 +91,7 @@ test-browser: deps
 bench: venv
 	scripts/system-packages.sh postgresql
 	PGCLUSTER_DB=khuyencong_bench scripts/with-pgcluster.sh BENCH_POSTGRES_URL $(RUN) python -m bench.search $(BENCH_ARGS)
+	$(RUN) python -m bench.plan
 
 messages: venv
 	scripts/system-packages.sh gettext

@@ -1,7 +1,8 @@
 """The plan's list of projects in the layout of a provincial decision's annex (phụ lục quyết định).
 
 `annex_rows` builds the table once (number, project, beneficiary, place, content, total cost, support by
-source, note); `annex_xlsx` writes it with XlsxWriter. The PDF version will render the same rows.
+source, note); `annex_xlsx` writes it with XlsxWriter and `annex_document` describes it as an official
+document that paperwork renders as PDF or DOCX.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from dataclasses import dataclass, field
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from khuyencong.core.money import group
+from khuyencong.paperwork import letterhead
+from khuyencong.paperwork.document import Column, OfficialDocument, Row, Table, italic, para
 from khuyencong.plans import explain
 from khuyencong.plans.models import AnnualPlan, Scenario
 from khuyencong.plans.selectors import scenario_lines
@@ -195,3 +199,69 @@ def annex_xlsx(annex: Annex) -> bytes:
     sheet.repeat_rows(top, sub)
     book.close()
     return buffer.getvalue()
+
+
+def annex_document(plan: AnnualPlan, table: Annex) -> OfficialDocument:
+    """The same annex as an official document (PDF/DOCX through paperwork), amounts in figures.
+
+    It carries the plan's decision number when the plan is approved, and a blank number line before
+    that. The issuing body is the one that approves the programme's projects (`letterhead.decision`),
+    a setting the province confirms.
+    """
+    head = letterhead.decision(plan.level)
+    funds = table.funds
+    fixed = 5 + 14 + 11 + 11 + 10 + 9  # STT, beneficiary, place, content, total cost, total support
+    fund_width = 9
+    columns = (
+        Column("STT", 5, "center"),
+        Column("Đề án", 100 - fixed - fund_width * len(funds)),
+        Column("Cơ sở thụ hưởng", 14),
+        Column("Địa điểm", 11),
+        Column("Nội dung", 11),
+        Column("Tổng kinh phí", 10, "right"),
+        *(Column(label, fund_width, "right") for _code, label in funds),
+        Column("Tổng hỗ trợ", 9, "right"),
+    )
+    rows = [
+        Row(
+            (
+                str(row.number),
+                f"{row.code} — {row.title}" + (f" ({row.note})" if row.note else ""),
+                row.beneficiary,
+                row.place,
+                row.content,
+                group(row.total_cost),
+                *(group(row.support[code]) for code, _label in funds),
+                group(row.total_support),
+            )
+        )
+        for row in table.rows
+    ]
+    rows.append(
+        Row(
+            (
+                "",
+                "Tổng cộng",
+                "",
+                "",
+                "",
+                group(table.total_cost),
+                *(group(table.totals[code]) for code, _label in funds),
+                group(table.total_support),
+            ),
+            bold=True,
+        )
+    )
+    approved = bool(plan.decision_number and plan.decision_date)
+    return OfficialDocument(
+        issuer=head.issuer,
+        kind=table.heading,
+        kind_code="QĐ",
+        number=plan.decision_number if approved else "",
+        place=head.place,
+        date=plan.decision_date if approved else None,
+        title=f"{table.title}\n{table.subtitle}",
+        body=(para(italic(table.unit_note), align="right", indent=False), Table(columns, tuple(rows))),
+        signatures=(head.signature,),
+        name=f"Phụ lục kế hoạch {plan.year} lần {plan.revision}",
+    )

@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/phe-duyet/", views.plan_approve_view, name="approve"),
     path("<int:pk>/dieu-chinh/", views.plan_revise_view, name="revise"),
     path("<int:pk>/phu-luc.xlsx", views.plan_annex_view, name="annex"),
+    path("<int:pk>/phu-luc.<str:fmt>", views.plan_annex_view, name="annex_as"),
 ]

@@ -10,12 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyencong.core import audit
 from khuyencong.core.forms import add_service_error
 from khuyencong.core.http import AuthedRequest
+from khuyencong.paperwork.pdf import render_pdf
+from khuyencong.paperwork.word import render_docx
 from khuyencong.plans import annex, explain, services, workflow
 from khuyencong.plans.choices import PlanStatus
 from khuyencong.plans.forms import (
@@ -30,6 +33,10 @@ from khuyencong.plans.forms import (
 from khuyencong.plans.models import AnnualPlan, Scenario, ScenarioLine
 from khuyencong.plans.selectors import plan_get, plan_list, scenario_get, scenario_lines
 from khuyencong.projects.models import Project
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _sees_plans(request: AuthedRequest) -> None:
@@ -359,20 +366,29 @@ def plan_revise_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_annex_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The approved (or submitted) list as an .xlsx annex; a draft's scenario with ?phuong_an=."""
+def plan_annex_view(request: AuthedRequest, pk: int, fmt: str = "xlsx") -> HttpResponse:
+    """The approved (or submitted) list as an annex (.xlsx, .pdf or .docx); a draft's scenario with
+    ?phuong_an=."""
+    if fmt not in ("xlsx", "pdf", "docx"):
+        raise Http404
     plan = plan_get(user=request.user, pk=pk)
     scenario = plan.chosen_scenario
     if request.GET.get("phuong_an", "").isdigit():
         scenario = scenario_get(plan=plan, pk=int(request.GET["phuong_an"]))
     if scenario is None or not scenario.feasible:
         raise Http404
-    table = annex.annex_rows(plan, scenario)
-    response = HttpResponse(
-        annex.annex_xlsx(table),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    # The annex is an official document: Vietnamese whatever the reader's interface language.
+    with translation.override("vi"):
+        table = annex.annex_rows(plan, scenario)
+        if fmt == "xlsx":
+            data, content_type = annex.annex_xlsx(table), XLSX
+        else:
+            document = annex.annex_document(plan, table)
+            data, content_type = (
+                (render_pdf(document), PDF) if fmt == "pdf" else (render_docx(document), DOCX)
+            )
+    response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = (
-        f'attachment; filename="ke-hoach-{plan.level}-{plan.year}-lan-{plan.revision}.xlsx"'
+        f'attachment; filename="ke-hoach-{plan.level}-{plan.year}-lan-{plan.revision}.{fmt}"'
     )
     return response

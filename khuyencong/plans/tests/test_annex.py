@@ -66,3 +66,37 @@ def test_the_approved_plan_exports_as_a_decision_annex(officer, leader, hung_lon
     assert sheet.cell(10, 1).value == "Tổng cộng"
     assert sheet.cell(10, 7).value == 1_000 * M  # the cached result of =SUM(G8:G9)
     assert sheet.cell(10, 7).number_format == "#\\.000\\.000\\.000"  # shown 1.000.000.000
+
+
+def test_the_approved_annex_prints_as_an_official_pdf_and_docx(
+    client, officer, leader, hung_long, make_proposal, make_plan
+):
+    from django.urls import reverse
+
+    from khuyencong.paperwork.tests.conftest import docx_text, pdf_text
+
+    a = make_proposal(score="90", amount=600 * M, beneficiaries=[hung_long])
+    make_proposal(score="80", amount=500 * M)
+    plan = make_plan()
+    scenario = services.plan_optimize(plan=plan, actor=officer, name="Trình")
+    services.plan_submit(plan=plan, actor=officer, scenario=scenario)
+    services.plan_approve(
+        plan=plan, actor=leader, decision_number="125/QĐ-UBND", decision_date=dt.date(2026, 1, 5)
+    )
+    plan.refresh_from_db()
+    table = annex.annex_rows(plan)
+    total_cost, total_support = (
+        f"{table.total_cost:,}".replace(",", "."),
+        f"{table.total_support:,}".replace(",", "."),
+    )
+    client.force_login(leader)
+    pdf = client.get(reverse("plans:annex_as", args=[plan.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    docx = client.get(reverse("plans:annex_as", args=[plan.pk, "docx"]))
+    for text in (" ".join(pdf_text(pdf.content).split()), " ".join(docx_text(docx.content).split())):
+        assert "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026" in text
+        assert "(Kèm theo Quyết định số 125/QĐ-UBND ngày 05/01/2026)" in text
+        assert "Số: 125/QĐ-UBND" in text
+        assert a.code in text and "Công ty TNHH thương mại Hưng Long" in text
+        assert f"Tổng cộng {total_cost} {total_support} {total_support}" in text  # one fund: it is the total
+    assert client.get(reverse("plans:annex_as", args=[plan.pk, "exe"])).status_code == 404
