@@ -35,6 +35,7 @@ from khuyencong.core import audit
 from khuyencong.core.forms import MAX_VND
 from khuyencong.core.money import vnd
 from khuyencong.projects import amendment_services, amendments, calls, document_services, services, workflow
+from khuyencong.projects.caps import project_cap
 from khuyencong.projects.choices import (
     ContentCategory,
     ExpectedIndicator,
@@ -54,15 +55,14 @@ from khuyencong.projects.models import (
     ProjectDocument,
     code_key,
 )
-from khuyencong.projects.selectors import ProjectFilters, project_get, project_list
-from khuyencong.projects.views import (
+from khuyencong.projects.permissions import (
     ADVANCE_STATES,
     MOVE_LABELS,
-    _project_cap,
     can_edit,
     can_propose,
     may_record_advance,
 )
+from khuyencong.projects.selectors import ProjectFilters, project_get, project_list
 from khuyencong.rules.api import SupportLimitOut
 
 router = Router()
@@ -658,7 +658,7 @@ def _acceptance(project: Project) -> dict[str, Any] | None:
 
 def _cap(project: Project) -> dict[str, Any] | None:
     # The page's own computation, so the API and the page show the same cap for the same project.
-    found = _project_cap(project)
+    found = project_cap(project)
     if not found:
         return None
     return {

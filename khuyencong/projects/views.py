@@ -17,13 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from khuyencong.accounts.choices import Role
-from khuyencong.accounts.scope import scope_unit_ids
 from khuyencong.core import audit
 from khuyencong.core.http import AuthedRequest
 from khuyencong.core.money import vnd
-from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.projects import document_services, documents, services, workflow
+from khuyencong.projects.caps import cap_context, project_cap, reference_date
 from khuyencong.projects.choices import ContentCategory, Status
 from khuyencong.projects.forms import (
     AdvanceForm,
@@ -34,25 +32,16 @@ from khuyencong.projects.forms import (
     add_service_error,
 )
 from khuyencong.projects.models import DocumentKind, Project, ProjectDocument
+from khuyencong.projects.permissions import (
+    ADVANCE_STATES,
+    MOVE_LABELS,
+    can_edit,
+    can_propose,
+    may_record_advance,
+)
 from khuyencong.projects.selectors import ProjectFilters, project_get, project_list
-from khuyencong.rules.selectors import SupportLimit, support_limit
 
 S = Status
-# What the button says for each move (the target state's own label describes a state, not an act).
-MOVE_LABELS: dict[str, Any] = {
-    S.SUBMITTED: gettext_lazy("Nộp đề án"),
-    S.RETURNED: gettext_lazy("Trả lại để bổ sung"),
-    S.UNDER_APPRAISAL: gettext_lazy("Bắt đầu thẩm định"),
-    S.REJECTED: gettext_lazy("Không chọn đề án"),
-    S.PROPOSED: gettext_lazy("Đề xuất vào kế hoạch"),
-    S.IN_PROGRESS: gettext_lazy("Bắt đầu thực hiện"),
-    S.AWAITING_ACCEPTANCE: gettext_lazy("Đề nghị nghiệm thu"),
-    S.CLOSED: gettext_lazy("Đóng đề án"),
-    S.SUSPENDED: gettext_lazy("Tạm dừng"),
-    S.CANCELLED: gettext_lazy("Huỷ đề án"),
-}
-# States in which the centre records advances (tạm ứng).
-ADVANCE_STATES = frozenset({S.CONTRACTED, S.IN_PROGRESS})
 
 
 def _simple_moves(project: Project) -> frozenset[str]:
@@ -62,81 +51,11 @@ def _simple_moves(project: Project) -> frozenset[str]:
     return moves | {project.suspended_from} if project.status == Status.SUSPENDED else moves
 
 
-def can_propose(user: Any) -> bool:
-    """Officers, administrators, business representatives, and commune officers who have a commune."""
-    role = workflow.role_of(user)
-    if role not in workflow.PROPOSERS:
-        return False
-    return role != Role.COMMUNE_OFFICER or bool(scope_unit_ids(user))
-
-
-def can_edit(user: Any, project: Project) -> bool:
-    """The same rule as services.project_update, for a project the user already sees."""
-    return project.status in services.EDITABLE_STATES and workflow.role_of(user) in workflow.PROPOSERS
-
-
-def may_record_advance(user: Any, project: Project) -> bool:
-    return project.status in ADVANCE_STATES and workflow.role_of(user) in workflow.CENTRE
-
-
-def _province_of(unit: AdministrativeUnit | None) -> str:
-    if unit is not None:
-        return services.province_code(unit)
-    return "" if settings.KHUYENCONG_PROVINCE == "all" else settings.KHUYENCONG_PROVINCE
-
-
-def _cap(
-    *,
-    category: str,
-    subtype: str,
-    level: str,
-    unit: AdministrativeUnit | None,
-    eligible_cost: int | None,
-    requested: int,
-    on: dt.date,
-) -> dict[str, Any]:
-    """The legal maximum for these amounts on the reference date, for the pages to show beside them."""
-    if not category or not level:
-        return {}
-    try:
-        limit: SupportLimit = support_limit(
-            category=category,
-            subtype=subtype or "",
-            level=level,
-            province=_province_of(unit),
-            on=on,
-            eligible_cost=eligible_cost,
-        )
-    except ValidationError:
-        return {}
-    above = limit.applies and limit.max_support_vnd is not None and requested > limit.max_support_vnd
-    return {"limit": limit, "requested": requested, "above_cap": above, "cap_on": on}
-
-
-def _reference_date(project: Project | None) -> dt.date:
-    """The submission date where there is one (the cap of that date applies), else today."""
-    if project is not None and project.submitted_on:
-        return project.submitted_on
-    return timezone.localdate()
-
-
-def _project_cap(project: Project) -> dict[str, Any]:
-    return _cap(
-        category=project.category,
-        subtype=project.subtype,
-        level=project.level,
-        unit=project.unit,
-        eligible_cost=project.eligible_cost,
-        requested=project.requested_support,
-        on=_reference_date(project),
-    )
-
-
 def _form_cap(form: ProjectForm, *, on: dt.date) -> dict[str, Any]:
     if not form.is_bound:
-        return _project_cap(form.instance) if form.instance.pk is not None else {}
+        return project_cap(form.instance) if form.instance.pk is not None else {}
     data = form.cleaned_data
-    return _cap(
+    return cap_context(
         category=data.get("category") or "",
         subtype=data.get("subtype") or "",
         level=data.get("level") or "",
@@ -224,7 +143,7 @@ def _detail(request: AuthedRequest, project: Project, *, bound: forms.Form | Non
         "advance_limit": services.advance_limit(project),
         "expected_results": project.expected_results.all(),
         "history": audit.history(project)[:100],
-        **_project_cap(project),
+        **project_cap(project),
     }
     return render(request, "projects/detail.html", context)
 
@@ -315,7 +234,7 @@ def project_edit_view(request: AuthedRequest, code: str) -> HttpResponse:
     return render(
         request,
         "projects/form.html",
-        {"form": form, "creating": False, "project": project, **_form_cap(form, on=_reference_date(project))},
+        {"form": form, "creating": False, "project": project, **_form_cap(form, on=reference_date(project))},
     )
 
 
@@ -327,7 +246,7 @@ def project_limit_view(request: AuthedRequest) -> HttpResponse:
     project = project_get(user=request.user, code=code) if code else None
     form = ProjectForm(request.POST, instance=project, user=request.user)
     form.is_valid()  # fields that clean are enough; the rest is reported when the form is saved
-    return render(request, "projects/partials/limit.html", _form_cap(form, on=_reference_date(project)))
+    return render(request, "projects/partials/limit.html", _form_cap(form, on=reference_date(project)))
 
 
 # --- moves that carry data ------------------------------------------------------------------------
