@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "khuyencong.establishments",
     "khuyencong.rules",
     "khuyencong.projects",
+    "khuyencong.results",
     "khuyencong.api",
 ]
 
