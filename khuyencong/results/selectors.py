@@ -12,12 +12,11 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from khuyencong.core import audit
 from khuyencong.core.models import AuditEntry
 from khuyencong.projects.models import Acceptance, Project
 from khuyencong.results.choices import AggregationRule, FollowUpMonth, IndicatorOrigin
 from khuyencong.results.models import FollowUp, Indicator, IndicatorValue, add_months
-from khuyencong.results.services import FOLLOW_UP_EARLY_DAYS, is_locked
+from khuyencong.results.services import FOLLOW_UP_EARLY_DAYS
 
 
 def indicator_catalogue() -> QuerySet[Indicator]:
@@ -56,12 +55,13 @@ class ProjectResults:
     follow_ups: list[FollowUp]
     history: list[AuditEntry]
 
-    def locked(self, value: IndicatorValue) -> bool:
-        return (
-            self.acceptance is not None
-            and self.acceptance.accepted
-            and value.period_end <= self.acceptance.held_on
-        )
+    @property
+    def locked_ids(self) -> set[int]:
+        """Values of periods up to an accepted acceptance: locked."""
+        if self.acceptance is None or not self.acceptance.accepted:
+            return set()
+        held = self.acceptance.held_on
+        return {v.pk for row in self.rows for v in row.values if v.period_end <= held}
 
 
 def project_results(*, project: Project) -> ProjectResults:
@@ -107,14 +107,6 @@ def project_results(*, project: Project) -> ProjectResults:
         follow_ups=list(project.follow_ups.order_by("months")),
         history=history,
     )
-
-
-def value_is_locked(value: IndicatorValue) -> bool:
-    return is_locked(value.project, value.period_end)
-
-
-def history_of(instance: Any) -> list[AuditEntry]:
-    return list(audit.history(instance))
 
 
 # --- follow-ups due ---------------------------------------------------------------------------------

@@ -1,0 +1,11 @@
+from django.urls import URLPattern, path
+
+from khuyencong.results import views
+
+app_name = "results"
+urlpatterns: list[URLPattern] = [
+    path("chi-tieu/", views.catalogue_view, name="catalogue"),
+    path("theo-doi/", views.follow_ups_view, name="follow_ups"),
+    path("de-an/<str:code>/", views.project_results_view, name="project"),
+    path("de-an/<str:code>/theo-doi/<int:months>/", views.follow_up_record_view, name="follow_up"),
+]
