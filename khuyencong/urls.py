@@ -2,6 +2,10 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from khuyencong.api.api import api
+from khuyencong.results.api import router as reports_router
+
+# The results app's API (summary contract of issue 5 §6); mounted here until api.py lists it.
+api.add_router("/reports", reports_router, tags=["reports"])
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("khuyencong.core.urls")),

@@ -11,9 +11,11 @@ import pytest
 
 from khuyencong.projects import services as project_services
 from khuyencong.projects.choices import Status
-from khuyencong.projects.models import Project
+from khuyencong.projects.models import Advance, Project
+from khuyencong.results import services as result_services
 
 _numbers = itertools.count(1)
+M = 1_000_000
 
 
 @pytest.fixture(autouse=True)
@@ -101,3 +103,120 @@ def make_project(officer, geo):
         return project
 
     return make
+
+
+@pytest.fixture
+def programme(make_project, geo, officer, hung_long, ba_son_coop):
+    p = {}
+    p["vinh_trai_model"] = make_project(
+        unit=geo.old_vinh_trai,
+        year=2023,
+        budget={"provincial": 200 * M, "beneficiary": 500 * M},
+        results={"jobs_created": 40, "models": 1},
+        held_on=dt.date(2023, 11, 20),
+        end_date=dt.date(2023, 10, 31),
+        beneficiaries=[hung_long],
+    )
+    Project.objects.filter(pk=p["vinh_trai_model"].pk).update(
+        status=Status.SETTLED, settled_amount=190 * M, liquidation_date=dt.date(2023, 12, 10)
+    )
+    p["tam_thanh_machinery"] = make_project(
+        unit=geo.old_tam_thanh,
+        year=2023,
+        category="machinery_application",
+        level="national",
+        budget={"central": 150 * M, "beneficiary": 150 * M},
+        results={"jobs_created": 12, "machines": 2},
+        held_on=dt.date(2023, 12, 1),
+        end_date=dt.date(2023, 12, 10),
+        machines=(("Máy ép", "A1"), ("Máy cắt", "A2")),
+        beneficiaries=[hung_long],
+    )
+    Advance.objects.create(
+        project=p["tam_thanh_machinery"], amount=100 * M, paid_on=dt.date(2023, 6, 1), recorded_by=officer
+    )
+    p["hop_thanh_training"] = make_project(
+        unit=geo.old_hop_thanh,
+        year=2024,
+        category="training",
+        budget={"provincial": 60 * M},
+        results={"workers_trained": 30},
+        trained_women=20,
+        trained_ethnic_minority=25,
+        held_on=dt.date(2024, 11, 1),
+        end_date=dt.date(2024, 11, 1),
+        beneficiaries=[ba_son_coop],
+    )
+    p["luong_van_tri_model"] = make_project(
+        unit=geo.luong_van_tri,
+        year=2025,
+        level="national",
+        budget={"central": 300 * M, "provincial": 100 * M, "beneficiary": 900 * M, "other": 100 * M},
+        results={"jobs_created": 25, "models": 1},
+        held_on=dt.date(2025, 12, 5),
+        end_date=dt.date(2025, 11, 30),
+    )
+    p["tam_thanh_consulting"] = make_project(
+        unit=geo.tam_thanh, year=2025, category="consulting_information", budget={"provincial": 40 * M}
+    )
+    Advance.objects.create(
+        project=p["tam_thanh_consulting"], amount=20 * M, paid_on=dt.date(2025, 9, 1), recorded_by=officer
+    )
+    p["vinh_trai_refused"] = make_project(
+        unit=geo.old_vinh_trai,
+        year=2024,
+        budget={"provincial": 100 * M},
+        results={"jobs_created": 99},
+        accepted=False,
+    )
+    # not counted: cancelled, a draft, outside the range
+    make_project(year=2024, status=Status.CANCELLED, budget={"provincial": 70 * M})
+    make_project(year=2024, status=Status.DRAFT, budget={"provincial": 80 * M})
+    make_project(year=2022, budget={"provincial": 90 * M}, results={"jobs_created": 7})
+    # values of later periods
+    result_services.indicator_value_record(
+        project=p["hop_thanh_training"],
+        actor=officer,
+        indicator="trained_employed",
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 6, 30),
+        value=18,
+        women=12,
+        ethnic_minority=15,
+        source="follow_up",
+    )
+    result_services.indicator_value_record(
+        project=p["hop_thanh_training"],
+        actor=officer,
+        indicator="trained_employed",
+        period_start=dt.date(2025, 7, 1),
+        period_end=dt.date(2025, 9, 30),
+        value=22,
+        women=14,
+        ethnic_minority=19,
+        source="follow_up",
+    )
+    for start, end, value in [
+        ((2024, 1, 1), (2024, 6, 30), 300 * M),
+        ((2024, 7, 1), (2024, 12, 31), 200 * M),
+    ]:
+        result_services.indicator_value_record(
+            project=p["vinh_trai_model"],
+            actor=officer,
+            indicator="counterpart_mobilised",
+            period_start=dt.date(*start),
+            period_end=dt.date(*end),
+            value=value,
+            source="business_report",
+        )
+    for end, value in [((2024, 12, 31), 2), ((2025, 6, 30), 3), ((2025, 9, 30), 1)]:
+        result_services.indicator_value_record(
+            project=p["tam_thanh_machinery"],
+            actor=officer,
+            indicator="products_recognised",
+            period_start=dt.date(end[0], 1, 1),
+            period_end=dt.date(*end),
+            value=value,
+            source="other",
+        )
+    return p
