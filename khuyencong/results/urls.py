@@ -1,9 +1,10 @@
 from django.urls import URLPattern, path
 
-from khuyencong.results import views
+from khuyencong.results import views, views_dashboard
 
 app_name = "results"
 urlpatterns: list[URLPattern] = [
+    path("", views_dashboard.dashboard_view, name="dashboard"),
     path("chi-tieu/", views.catalogue_view, name="catalogue"),
     path("theo-doi/", views.follow_ups_view, name="follow_ups"),
     path("de-an/<str:code>/", views.project_results_view, name="project"),
