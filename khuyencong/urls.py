@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("de-an/", include("khuyencong.projects.urls")),
     path("dot-xet-chon/", include("khuyencong.projects.urls_calls")),
     path("ket-qua/", include("khuyencong.results.urls")),
+    path("bao-cao/", include("khuyencong.results.urls_reports")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
