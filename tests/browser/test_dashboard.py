@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -83,7 +85,7 @@ def figures(restores_shipped_data, transactional_db, officer, geo):
 
 
 def sign_in(page: Page, live_server, user, path: str) -> None:
-    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/?next={path}")
+    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/?{urlencode({'next': path})}")
     page.get_by_label("Tên đăng nhập").fill(user.username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
@@ -133,3 +135,31 @@ def test_filters_stay_in_the_url_and_every_chart_table_matches_its_drawing(
     fresh.goto(page.url)
     expect(fresh.locator('[data-figure="projects"]')).to_have_text("2")
     expect(fresh.get_by_label("Cấp khuyến công")).to_have_value("local")
+
+
+def test_a_report_is_asked_for_from_the_dashboard_made_and_downloaded(
+    live_server, figures, page: Page, leader, settings, tmp_path
+) -> None:
+    import openpyxl
+
+    # The worker's job done in the request: the page still shows the run and its file.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path
+    sign_in(page, live_server, leader, "/ket-qua/?from_year=2023&to_year=2024&units=current")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Lập báo cáo với bộ lọc này").click()
+    expect(page.get_by_label("Loại báo cáo")).to_have_value("multi_year")
+    expect(page.get_by_label("Năm (hoặc năm bắt đầu)")).to_have_value("2023")
+    page.get_by_label("Định dạng").select_option("xlsx")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lập báo cáo").click()
+    expect(page.locator("#report-progress")).to_contain_text("Đã xong")
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Tải báo cáo").click()
+    download = caught.value
+    assert download.suggested_filename == "bao-cao-khuyen-cong-2023-2024.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes()), data_only=True)
+    pairs = {row[0].value: row[1].value for row in book["Tổng hợp"].iter_rows(min_row=7) if row[0].value}
+    assert pairs["Số đề án"] == 4
+    assert pairs["Lao động có việc làm (người)"] == 52
+    assert "Quy về đơn vị hành chính hiện nay" in book["Tổng hợp"]["A3"].value
