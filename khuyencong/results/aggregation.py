@@ -17,21 +17,23 @@ project is counted once in either mode and the totals agree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import secrets
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
     Case,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -195,7 +197,7 @@ def _place_expression(mode: str) -> Any:
         return F("unit_id")
     successor = (
         UnitSuccession.objects.filter(predecessor=OuterRef("unit_id"))
-        .order_by("-is_default", "successor__code", "successor_id")
+        .order_by("-is_default", "successor_id")
         .values("successor_id")[:1]
     )
     return Case(
@@ -247,12 +249,15 @@ def _accepted(as_of: dt.date | None) -> Q:
 
 
 def _achieved(code: str, as_of: dt.date | None) -> Any:
-    qs = ActualResult.objects.filter(
-        acceptance__project_id=OuterRef("pk"), acceptance__accepted=True, indicator=code
+    """The value the project's accepted acceptance found (the acceptance joined once, one to one)."""
+    value = ActualResult.objects.filter(acceptance_id=OuterRef("acceptance__id"), indicator=code).values(
+        "value"
+    )[:1]
+    return Case(
+        When(_accepted(as_of), then=Coalesce(Subquery(value, output_field=BigIntegerField()), ZERO)),
+        default=ZERO,
+        output_field=BigIntegerField(),
     )
-    if as_of is not None:
-        qs = qs.filter(acceptance__held_on__lte=as_of)
-    return Coalesce(Subquery(qs.values("value")[:1], output_field=BigIntegerField()), ZERO)
 
 
 def _recorded(indicator: Indicator, as_of: dt.date | None, *, column: str = "value") -> Any:
@@ -274,72 +279,82 @@ def _recorded(indicator: Indicator, as_of: dt.date | None, *, column: str = "val
     return Coalesce(Subquery(picked, output_field=BigIntegerField()), ZERO)
 
 
-def _days(later: str, earlier: str) -> ExpressionWrapper:
-    return ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
+class DaysBetween(Func):
+    """Whole days from the second date to the first, as an integer, in each engine's own arithmetic
+    (PostgreSQL: date - date; SQLite: julianday). Django's portable date subtraction gives an interval
+    that SQLite computes row by row in Python."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = BigIntegerField()
+    arity = 2
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
 
 
-def _recorded_indicators() -> list[Indicator]:
+def recorded_indicators() -> list[Indicator]:
     return list(Indicator.objects.filter(origin=IndicatorOrigin.RECORDED).order_by("position"))
 
 
-def _measures(filters: Filters, recorded: Iterable[Indicator]) -> dict[str, Any]:
-    """name -> aggregate over the counted projects of a group."""
+def _per_project(filters: Filters, recorded: Iterable[Indicator]) -> dict[str, Any]:
+    """name -> one project's contribution (a whole number); a group's figure is the sum over its projects."""
     as_of = filters.as_of
     settled_q = Q(settled_amount__isnull=False)
     if as_of is not None:
         settled_q &= Q(liquidation_date__lte=as_of)
     central, provincial = _line(FundingSource.CENTRAL), _line(FundingSource.PROVINCIAL)
     accepted = _accepted(as_of)
-    disbursed = Case(
-        When(settled_q, then=F("settled_amount")),
-        default=_total(Advance, "paid_on", as_of) - _total(Recovery, "recorded_on", as_of),
-        output_field=BigIntegerField(),
-    )
-    measures: dict[str, Any] = {
-        "projects": Count("pk"),
-        "central": Sum(central),
-        "provincial": Sum(provincial),
-        "own": Sum(_line(FundingSource.BENEFICIARY)),
-        "other": Sum(_line(FundingSource.OTHER)),
-        "settled": Sum(
-            Case(When(settled_q, then=F("settled_amount")), default=ZERO, output_field=BigIntegerField())
+
+    def when(condition: Any, then: Any) -> Case:
+        return Case(When(condition, then=then), default=ZERO, output_field=BigIntegerField())
+
+    per: dict[str, Any] = {
+        "projects": Value(1, output_field=BigIntegerField()),
+        "central": central,
+        "provincial": provincial,
+        "own": _line(FundingSource.BENEFICIARY),
+        "other": _line(FundingSource.OTHER),
+        "settled": when(settled_q, F("settled_amount")),
+        "disbursed": Case(
+            When(settled_q, then=F("settled_amount")),
+            default=_total(Advance, "paid_on", as_of) - _total(Recovery, "recorded_on", as_of),
+            output_field=BigIntegerField(),
         ),
-        "disbursed": Sum(disbursed),
-        "accepted": Count("pk", filter=accepted),
-        "priority_support": Sum(central + provincial, filter=Q(_in_priority(ANY_PRIORITY))),
-        "trained_women": Sum(
-            Case(
-                When(accepted, then=F("acceptance__trained_women")),
-                default=ZERO,
-                output_field=BigIntegerField(),
-            )
+        "accepted": when(accepted, Value(1)),
+        "priority_support": when(_in_priority(ANY_PRIORITY), central + provincial),
+        "trained_women": when(accepted, F("acceptance__trained_women")),
+        "trained_ethnic_minority": when(accepted, F("acceptance__trained_ethnic_minority")),
+        "completion_n": when(accepted & Q(end_date__isnull=False), Value(1)),
+        "completion_days": when(
+            accepted & Q(end_date__isnull=False), DaysBetween(F("acceptance__held_on"), F("end_date"))
         ),
-        "trained_ethnic_minority": Sum(
-            Case(
-                When(accepted, then=F("acceptance__trained_ethnic_minority")),
-                default=ZERO,
-                output_field=BigIntegerField(),
-            )
+        "settlement_n": when(accepted & settled_q & Q(liquidation_date__isnull=False), Value(1)),
+        "settlement_days": when(
+            accepted & settled_q & Q(liquidation_date__isnull=False),
+            DaysBetween(F("liquidation_date"), F("acceptance__held_on")),
         ),
-        "completion_delay": Sum(
-            _days("acceptance__held_on", "end_date"), filter=accepted & Q(end_date__isnull=False)
-        ),
-        "completion_n": Count("pk", filter=accepted & Q(end_date__isnull=False)),
-        "settlement_delay": Sum(
-            _days("liquidation_date", "acceptance__held_on"),
-            filter=accepted & settled_q & Q(liquidation_date__isnull=False),
-        ),
-        "settlement_n": Count("pk", filter=accepted & settled_q & Q(liquidation_date__isnull=False)),
     }
     for code in ACCEPTANCE_CODES:
-        measures[code] = Sum(_achieved(code, as_of))
+        per[code] = _achieved(code, as_of)
     for indicator in recorded:
-        measures[indicator.code] = Sum(_recorded(indicator, as_of))
+        per[indicator.code] = _recorded(indicator, as_of)
         if indicator.disaggregated:
-            measures[f"{indicator.code}_women"] = Sum(_recorded(indicator, as_of, column="women"))
-            measures[f"{indicator.code}_ethnic_minority"] = Sum(
-                _recorded(indicator, as_of, column="ethnic_minority")
-            )
+            per[f"{indicator.code}_women"] = _recorded(indicator, as_of, column="women")
+            per[f"{indicator.code}_ethnic_minority"] = _recorded(indicator, as_of, column="ethnic_minority")
+    return per
+
+
+def _measures(filters: Filters, recorded: Iterable[Indicator]) -> dict[str, Any]:
+    """name -> aggregate over the counted projects of a group."""
+    measures: dict[str, Any] = {name: Sum(expr) for name, expr in _per_project(filters, recorded).items()}
+    measures["projects"] = Count("pk")
     return measures
 
 
@@ -373,9 +388,9 @@ class Figures:
     establishments_supported: int = 0
     models: int = 0
     machines: int = 0
-    completion_delay: dt.timedelta | None = None
+    completion_days: int = 0  # summed over the projects accepted with a planned end
     completion_n: int = 0
-    settlement_delay: dt.timedelta | None = None
+    settlement_days: int = 0
     settlement_n: int = 0
     recorded: dict[str, int] = field(default_factory=dict)
 
@@ -405,16 +420,12 @@ class Figures:
     @property
     def completion_delay_days(self) -> Decimal | None:
         """Mean days from the planned end to the acceptance (negative: early)."""
-        if not self.completion_n or self.completion_delay is None:
-            return None
-        return _ratio(self.completion_delay.days, self.completion_n, "0.1")
+        return _ratio(self.completion_days, self.completion_n, "0.1")
 
     @property
     def settlement_delay_days(self) -> Decimal | None:
         """Mean days from the acceptance to the settlement."""
-        if not self.settlement_n or self.settlement_delay is None:
-            return None
-        return _ratio(self.settlement_delay.days, self.settlement_n, "0.1")
+        return _ratio(self.settlement_days, self.settlement_n, "0.1")
 
     @property
     def disbursement_share(self) -> Decimal | None:
@@ -433,12 +444,18 @@ _PLAIN = {f.name for f in fields(Figures)} - {"key", "label", "code", "recorded"
 def _figures(
     row: Mapping[str, Any], *, key: Any = None, label: str = "", code: str = "", group: str = ""
 ) -> Figures:
-    plain: dict[str, Any] = {name: row.get(name) for name in _PLAIN}
-    for name, value in plain.items():
-        if name not in ("completion_delay", "settlement_delay"):
-            plain[name] = int(value or 0)
-    recorded = {k: int(v or 0) for k, v in row.items() if k not in _PLAIN and k != group}
-    return Figures(key=key, label=label, code=code, recorded=recorded, **plain)
+    figures = Figures(key=key, label=label, code=code)
+    recorded: dict[str, int] = {}
+    for column, value in row.items():
+        if column == group:
+            continue
+        name = column.removeprefix("m__")
+        if name in _PLAIN:
+            setattr(figures, name, int(value or 0))
+        else:
+            recorded[name] = int(value or 0)
+    figures.recorded = recorded
+    return figures
 
 
 # --- the counted projects -------------------------------------------------------------------------------
@@ -502,19 +519,52 @@ def _aggregate(qs: QuerySet[Project], measures: dict[str, Any]) -> Figures:
     return _figures(qs.aggregate(**measures))
 
 
-def totals(*, user: Any, filters: Filters) -> Figures:
-    return _aggregate(
-        counted_projects(user=user, filters=filters), _measures(filters, _recorded_indicators())
-    )
+# What the summary contract and the dashboard's breakdowns show: callers that need less ask for less,
+# since every measure is a subquery per project.
+BRIEF = ("projects", "central", "provincial", "jobs_created", "workers_trained")
+SUMMARY_TOTALS = (*BRIEF, "own", "other", "settled", "establishments_supported")
 
 
-def breakdown(*, user: Any, filters: Filters, by: str) -> list[Figures]:
+def _wanted(only: Iterable[str] | None) -> set[str] | None:
+    return set(only) if only is not None else None
+
+
+def _recorded_for(wanted: set[str] | None) -> list[Indicator]:
+    return [
+        i
+        for i in recorded_indicators()
+        if wanted is None
+        or i.code in wanted
+        or f"{i.code}_women" in wanted
+        or f"{i.code}_ethnic_minority" in wanted
+    ]
+
+
+def _pick(measures: dict[str, Any], wanted: set[str] | None) -> dict[str, Any]:
+    if wanted is None:
+        return measures
+    unknown = wanted - set(measures)
+    if unknown:
+        raise ValueError(f"unknown measures {sorted(unknown)}")
+    return {name: expr for name, expr in measures.items() if name in wanted}
+
+
+def _selected(filters: Filters, only: Iterable[str] | None) -> dict[str, Any]:
+    wanted = _wanted(only)
+    return _pick(_measures(filters, _recorded_for(wanted)), wanted)
+
+
+def totals(*, user: Any, filters: Filters, only: Iterable[str] | None = None) -> Figures:
+    """The figures of every counted project together (`only`: the measures to compute; default all)."""
+    return _aggregate(counted_projects(user=user, filters=filters), _selected(filters, only))
+
+
+def breakdown(*, user: Any, filters: Filters, by: str, only: Iterable[str] | None = None) -> list[Figures]:
     """The figures per group of `by` (one of DIMENSIONS), ordered for reading."""
     if by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}")
-    measures = _measures(filters, _recorded_indicators())
-    qs = counted_projects(user=user, filters=filters)
     if by == "fund":
+        measures = _selected(filters, only)
         # A project paid from both funds is in both rows; each row's support is that fund's share.
         rows = []
         for fund in FUNDS:
@@ -523,6 +573,8 @@ def breakdown(*, user: Any, filters: Filters, by: str) -> list[Figures]:
             rows.append(figures)
         return rows
     if by == "priority":
+        measures = _selected(filters, only)
+        qs = counted_projects(user=user, filters=filters)
         rows = []
         for kind in (*PriorityKind, None):
             subset = qs.filter(_in_priority(kind)) if kind else qs.exclude(_in_priority(ANY_PRIORITY))
@@ -531,11 +583,8 @@ def breakdown(*, user: Any, filters: Filters, by: str) -> list[Figures]:
             figures.label = str(kind.label) if kind else _("Không thuộc địa bàn ưu tiên")
             rows.append(figures)
         return rows
-    group = _GROUP_FIELD[by]
-    grouped = qs.values(group).annotate(**measures).order_by(group)
-    result = [_figures(row, key=row[group], group=group) for row in grouped]
-    _label(by, result, filters)
-    return result
+    with fact_table(user=user, filters=filters, only=only, dimensions=(by,)) as facts:
+        return facts.group(by)
 
 
 def _label(by: str, rows: list[Figures], filters: Filters) -> None:
@@ -556,20 +605,131 @@ def _label(by: str, rows: list[Figures], filters: Filters) -> None:
             )
         rows.sort(key=lambda r: (r.key == NO_SECTOR, r.label))
     elif by == "unit":
-        units = AdministrativeUnit.objects.select_related("parent").in_bulk([row.key for row in rows])
+        names = unit_names([row.key for row in rows])
         for row in rows:
-            unit = units.get(row.key)
-            row.code, row.label = (unit.code, str(unit)) if unit else ("", "")
+            row.code, row.label = names.get(row.key, ("", ""))
         rows.sort(key=lambda r: (-r.projects, r.label))
 
 
-def by_year(*, user: Any, filters: Filters) -> list[Figures]:
+def _unit_label(name: str, level: str, generation: str, parent: str | None) -> str:
+    """A unit's name as the pages print it (AdministrativeUnit.__str__): an old commune with its district."""
+    if parent and level == Level.COMMUNE and generation == Generation.LEGACY:
+        return f"{name}, {parent}"
+    return name
+
+
+def unit_names(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """id -> (statistics code, name as the pages print it: an old commune with its old district)."""
+    rows = AdministrativeUnit.objects.filter(pk__in=list(ids)).values_list(
+        "pk", "code", "name", "level", "generation", "parent__short_name"
+    )
+    return {
+        pk: (code, _unit_label(name, level, generation, parent))
+        for pk, code, name, level, generation, parent in rows
+    }
+
+
+def by_year(*, user: Any, filters: Filters, only: Iterable[str] | None = None) -> list[Figures]:
     """Every year of the range, with zeros where nothing was counted (charts need the gaps)."""
-    found = {row.key: row for row in breakdown(user=user, filters=filters, by="year")}
+    return every_year(breakdown(user=user, filters=filters, by="year", only=only), filters)
+
+
+def every_year(rows: list[Figures], filters: Filters) -> list[Figures]:
+    found = {row.key: row for row in rows}
     return [
         found.get(year) or Figures(key=year, code=str(year), label=str(year))
         for year in range(filters.from_year, filters.to_year + 1)
     ]
+
+
+# --- per-project facts, grouped by the database ---------------------------------------------------------
+
+
+class FactTable:
+    """One row per counted project with its dimensions and measures, in a temporary table of the database.
+
+    Each measure is a correlated subquery per project; computing them once and grouping the table several
+    times (totals, by year, by category, ...) costs one pass instead of one per grouping. The grouping
+    itself is SQL (GROUP BY over the temporary table).
+    """
+
+    def __init__(self, name: str, measures: list[str], filters: Filters) -> None:
+        self.name = name
+        self.measures = measures
+        self.filters = filters
+
+    def _select(self) -> str:
+        quote = connection.ops.quote_name
+        return ", ".join(f"SUM({quote(m)}) AS {quote(m)}" for m in self.measures)
+
+    def _rows(self, sql: str, labels: tuple[str, ...] = ()) -> list[Figures]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            names = [c[0] for c in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        result = []
+        for row in rows:
+            named = {k: row.pop(k) for k in labels}
+            figures = _figures(row, key=row.get("key"), group="key")
+            if labels:
+                figures.code = named["code"] or ""
+                figures.label = _unit_label(
+                    named["name"] or "", named["level"], named["generation"], named["parent_name"]
+                )
+            result.append(figures)
+        return result
+
+    def totals(self) -> Figures:
+        (row,) = self._rows(f"SELECT {self._select()} FROM {connection.ops.quote_name(self.name)}")
+        return row
+
+    def group(self, by: str) -> list[Figures]:
+        quote = connection.ops.quote_name
+        column = quote(_GROUP_FIELD[by])
+        table = quote(self.name)
+        if by != "unit":
+            rows = self._rows(
+                f"SELECT {column} AS {quote('key')}, {self._select()} FROM {table} "
+                f"GROUP BY {column} ORDER BY {column}"
+            )
+            _label(by, rows, self.filters)
+            return rows
+        # Units are named in the same query (a national view has thousands of them).
+        units = quote(AdministrativeUnit._meta.db_table)
+        named = ", ".join(f"u.{quote(c)}" for c in ("code", "name", "level", "generation"))
+        rows = self._rows(
+            f"SELECT f.{column} AS {quote('key')}, {named}, pu.{quote('short_name')} AS parent_name, "
+            f"{self._select()} FROM {table} f LEFT JOIN {units} u ON u.{quote('id')} = f.{column} "
+            f"LEFT JOIN {units} pu ON pu.{quote('id')} = u.{quote('parent_id')} "
+            f"GROUP BY f.{column}, {named}, pu.{quote('short_name')}",
+            labels=("code", "name", "level", "generation", "parent_name"),
+        )
+        rows.sort(key=lambda r: (-r.projects, r.label))
+        return rows
+
+
+@contextmanager
+def fact_table(
+    *, user: Any, filters: Filters, only: Iterable[str] | None = None, dimensions: Iterable[str] = ()
+) -> Iterator[FactTable]:
+    """The counted projects' facts for `dimensions` and the measures `only` (default all but durations)."""
+    wanted = _wanted(only)
+    per = _pick(_per_project(filters, _recorded_for(wanted)), wanted)
+    fields = ["pk", *sorted({_GROUP_FIELD[d] for d in dimensions})]
+    qs = counted_projects(user=user, filters=filters).annotate(**{f"m__{k}": v for k, v in per.items()})
+    sql, params = qs.values(*fields, *(f"m__{k}" for k in per)).query.sql_with_params()
+    name = f"results_facts_{secrets.token_hex(6)}"
+    quote = connection.ops.quote_name
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Measures are aliased m__<name> so that none can clash with a model field of the same name.
+            cursor.execute(f"CREATE TEMPORARY TABLE {quote(name)} AS {sql}", params)
+        try:
+            table = FactTable(name, [f"m__{k}" for k in per], filters)
+            yield table
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE {quote(name)}")
 
 
 # --- follow-ups: did the results last? ---------------------------------------------------------------
@@ -653,11 +813,63 @@ class Place:
     figures: Figures
 
 
-def places(*, user: Any, filters: Filters) -> list[Place]:
-    """Units with counted projects and their figures, for the map (centres from the geography)."""
-    rows = breakdown(user=user, filters=filters, by="unit")
+def _places(rows: list[Figures]) -> list[Place]:
     units = AdministrativeUnit.objects.select_related("parent").in_bulk([r.key for r in rows])
     return [Place(unit=units[r.key], figures=r) for r in rows if r.key in units]
+
+
+def places(*, user: Any, filters: Filters, only: Iterable[str] | None = BRIEF) -> list[Place]:
+    """Units with counted projects and their figures, for the map (centres from the geography)."""
+    return _places(breakdown(user=user, filters=filters, by="unit", only=only))
+
+
+@dataclass
+class Overview:
+    """What the dashboard shows, from one pass over the projects."""
+
+    total: Figures
+    years: list[Figures]
+    categories: list[Figures]
+    places: list[Place]
+    durability: list[Durability]
+    more_places: int = 0  # units left off the map and its table (a national view has thousands)
+
+
+# The map draws and tabulates at most this many units, those with the most projects first.
+MAP_LIMIT = 300
+
+
+# What the dashboard shows (each measure costs a subquery per project).
+OVERVIEW = (
+    *SUMMARY_TOTALS,
+    "disbursed",
+    "accepted",
+    "priority_support",
+    "trained_women",
+    "trained_ethnic_minority",
+    "completion_n",
+    "completion_days",
+    "settlement_n",
+    "settlement_days",
+)
+
+
+def overview(*, user: Any, filters: Filters) -> Overview:
+    with fact_table(
+        user=user, filters=filters, only=OVERVIEW, dimensions=("year", "category", "unit")
+    ) as facts:
+        total = facts.totals()
+        years = every_year(facts.group("year"), filters)
+        categories = facts.group("category")
+        units = facts.group("unit")
+    return Overview(
+        total=total,
+        years=years,
+        categories=categories,
+        places=_places(units[:MAP_LIMIT]),
+        durability=durability(user=user, filters=filters),
+        more_places=max(len(units) - MAP_LIMIT, 0),
+    )
 
 
 # --- the summary contract (issue 5 §6) -----------------------------------------------------------------
@@ -678,8 +890,15 @@ def summary(*, user: Any, filters: Filters) -> dict[str, Any]:
         "" if settings.KHUYENCONG_PROVINCE == "all" else str(settings.KHUYENCONG_PROVINCE)
     )
     scoped = replace(filters, province=province)
-    total = totals(user=user, filters=scoped)
-    categories = {row.key: row for row in breakdown(user=user, filters=scoped, by="category")}
+    # One pass over the projects, then every grouping of it by the database.
+    with fact_table(
+        user=user, filters=scoped, only=SUMMARY_TOTALS, dimensions=("category", "sector", "year", "unit")
+    ) as facts:
+        total = facts.totals()
+        categories = {row.key: row for row in facts.group("category")}
+        sectors = facts.group("sector")
+        years = every_year(facts.group("year"), scoped)
+        units = facts.group("unit")
     empty = Figures()
     return {
         "from_year": scoped.from_year,
@@ -696,10 +915,7 @@ def summary(*, user: Any, filters: Filters) -> dict[str, Any]:
             "establishments_supported": total.establishments_supported,
         },
         "by_category": {code: _brief(categories.get(code, empty)) for code in ContentCategory.values},
-        "by_sector": {row.key: _brief(row) for row in breakdown(user=user, filters=scoped, by="sector")},
-        "by_year": [{"year": row.key, **_brief(row)} for row in by_year(user=user, filters=scoped)],
-        "by_unit": [
-            {"code": row.code, "name": row.label, **_brief(row)}
-            for row in breakdown(user=user, filters=scoped, by="unit")
-        ],
+        "by_sector": {row.key: _brief(row) for row in sectors},
+        "by_year": [{"year": row.key, **_brief(row)} for row in years],
+        "by_unit": [{"code": row.code, "name": row.label, **_brief(row)} for row in units],
     }

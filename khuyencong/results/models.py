@@ -100,7 +100,13 @@ class IndicatorValue(models.Model):
         verbose_name = _("giá trị chỉ tiêu")
         verbose_name_plural = _("giá trị chỉ tiêu")
         ordering = ["indicator__position", "period_start", "id"]
-        indexes = [models.Index(fields=["project", "indicator", "period_end"], name="results_value_latest")]
+        # Covers the aggregation's per-project subqueries (latest period, sum, max) without reading the table.
+        indexes = [
+            models.Index(
+                fields=["project", "indicator", "period_end", "period_start", "value"],
+                name="results_value_cover",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "indicator", "period_start", "period_end"],

@@ -160,7 +160,7 @@ def report_data(*, user: Any, spec: ReportSpec, progress: Progress | None = None
         total=total,
         sections=sections,
         durability=durability,
-        recorded=list(aggregation._recorded_indicators()),
+        recorded=list(aggregation.recorded_indicators()),
         support_in_words=vnd_words(total.support),
     )
 

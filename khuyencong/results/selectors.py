@@ -86,15 +86,16 @@ def project_results(*, project: Project) -> ProjectResults:
     ids = [str(v.pk) for v in values]
     history = (
         list(
-            AuditEntry.objects.filter(content_type__model="indicatorvalue", object_id__in=ids).select_related(
-                "actor"
-            )
+            AuditEntry.objects.filter(
+                content_type__app_label="results", content_type__model="indicatorvalue", object_id__in=ids
+            ).select_related("actor")
         )
         if ids
         else []
     )
     history += list(
         AuditEntry.objects.filter(
+            content_type__app_label="results",
             content_type__model="followup",
             object_id__in=[str(pk) for pk in project.follow_ups.values_list("pk", flat=True)],
         ).select_related("actor")

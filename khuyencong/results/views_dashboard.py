@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,6 +26,7 @@ from khuyencong.projects.models import Project
 from khuyencong.results import aggregation, charts
 from khuyencong.results.aggregation import COUNTED, Filters
 from khuyencong.results.choices import UnitMode
+from khuyencong.results.templatetags.results_vn import query
 
 READERS = frozenset({Role.ADMIN, Role.OFFICER, Role.LEADER, Role.COMMUNE_OFFICER})
 
@@ -52,20 +53,42 @@ def province_code(filters: Filters) -> str:
 
 
 def unit_choices(filters: Filters) -> list[tuple[str, list[tuple[int, str]]]]:
-    """Units to filter by: current ones in current mode; both systems, old districts first, as recorded."""
+    """Units to filter by: a province's communes (current ones in current mode; old districts and communes
+    too as recorded). A nationwide installation lists the provinces, and the communes of the province the
+    chosen unit is in, so the list stays short."""
     code = province_code(filters)
+    if not code and filters.unit:
+        chosen = AdministrativeUnit.objects.filter(pk=filters.unit).select_related("parent__parent").first()
+        node = chosen
+        while node is not None and node.level != Level.PROVINCE:
+            node = node.parent
+        code = node.code if node is not None else ""
     groups: list[tuple[str, list[tuple[int, str]]]] = []
-    current = AdministrativeUnit.objects.filter(generation=Generation.CURRENT, level=Level.COMMUNE)
-    legacy = AdministrativeUnit.objects.filter(
-        generation=Generation.LEGACY, level__in=[Level.DISTRICT, Level.COMMUNE]
+    if not province_code(filters):
+        provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE)
+        if filters.units == UnitMode.CURRENT:
+            provinces = provinces.filter(generation=Generation.CURRENT)
+        groups.append(
+            (
+                _("Tỉnh, thành phố"),
+                [
+                    (u.pk, f"{u.name} ({u.get_generation_display()})")
+                    for u in provinces.order_by("generation", "code")
+                ],
+            )
+        )
+        if not code:
+            return groups
+    current = AdministrativeUnit.objects.filter(
+        generation=Generation.CURRENT, level=Level.COMMUNE, parent__code=code
     )
-    if code:
-        current = current.filter(parent__code=code)
-        legacy = legacy.filter(parent__code=code) | legacy.filter(parent__parent__code=code)
     groups.append(
         (_("Xã, phường từ 01/07/2025"), [(u.pk, u.name) for u in current.order_by("short_name", "code")])
     )
     if filters.units == UnitMode.RECORDED:
+        legacy = AdministrativeUnit.objects.filter(
+            generation=Generation.LEGACY, level__in=[Level.DISTRICT, Level.COMMUNE]
+        ).filter(Q(parent__code=code, parent__level=Level.PROVINCE) | Q(parent__parent__code=code))
         rows = legacy.select_related("parent").order_by("level", "parent__short_name", "short_name")
         groups.append((_("Huyện, xã trước 01/07/2025"), [(u.pk, str(u)) for u in rows]))
     return groups
@@ -79,8 +102,6 @@ def _map(filters: Filters, places: list[aggregation.Place], params: dict[str, st
     )
     if code:
         background = background.filter(parent__code=code) | background.filter(parent__parent__code=code)
-    from khuyencong.results.templatetags.results_vn import query
-
     rows = []
     for place in places:
         unit = place.unit
@@ -115,13 +136,9 @@ def dashboard_view(request: AuthedRequest) -> HttpResponse:
             status=400,
         )
     params = filters.as_params()
-    total = aggregation.totals(user=user, filters=filters)
-    years = aggregation.by_year(user=user, filters=filters)
-    categories = aggregation.breakdown(user=user, filters=filters, by="category")
-    places = aggregation.places(user=user, filters=filters)
-    durability = aggregation.durability(user=user, filters=filters)
-    from khuyencong.results.templatetags.results_vn import query
-
+    seen = aggregation.overview(user=user, filters=filters)
+    total, years, categories, places = seen.total, seen.years, seen.categories, seen.places
+    durability = seen.durability
     year_labels = [str(r.key) for r in years]
     year_links = [query(params, from_year=r.key, to_year=r.key) for r in years]
     context = {
@@ -173,6 +190,7 @@ def dashboard_view(request: AuthedRequest) -> HttpResponse:
         "funds": [(f.value, f.label) for f in (FundingSource.CENTRAL, FundingSource.PROVINCIAL)],
         "levels": ProgrammeLevel.choices,
         "category_choices": ContentCategory.choices,
+        "more_places": seen.more_places,
         "selected_unit": AdministrativeUnit.objects.filter(pk=filters.unit).first() if filters.unit else None,
     }
     return render(request, "results/dashboard.html", context)

@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'giá trị chỉ tiêu',
                 'verbose_name_plural': 'giá trị chỉ tiêu',
                 'ordering': ['indicator__position', 'period_start', 'id'],
-                'indexes': [models.Index(fields=['project', 'indicator', 'period_end'], name='results_value_latest')],
+                'indexes': [models.Index(fields=['project', 'indicator', 'period_end', 'period_start', 'value'], name='results_value_cover')],
                 'constraints': [models.UniqueConstraint(fields=('project', 'indicator', 'period_start', 'period_end'), name='results_value_one_per_period'), models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='results_value_non_negative'), models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='results_value_period_in_order'), models.CheckConstraint(condition=models.Q(('women__isnull', True), ('women__lte', models.F('value')), _connector='OR'), name='results_value_women_le'), models.CheckConstraint(condition=models.Q(('ethnic_minority__isnull', True), ('ethnic_minority__lte', models.F('value')), _connector='OR'), name='results_value_minority_le')],
             },
         ),
