@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -720,16 +720,16 @@ def fact_table(
     sql, params = qs.values(*fields, *(f"m__{k}" for k in per)).query.sql_with_params()
     name = f"results_facts_{secrets.token_hex(6)}"
     quote = connection.ops.quote_name
-    with transaction.atomic():
+    # No transaction.atomic() here: on SQLite it would begin IMMEDIATE and take the database's write lock
+    # for a read; a temporary table lives in the connection's own temp schema and needs none.
+    with connection.cursor() as cursor:
+        # Measures are aliased m__<name> so that none can clash with a model field of the same name.
+        cursor.execute(f"CREATE TEMPORARY TABLE {quote(name)} AS {sql}", params)
+    try:
+        yield FactTable(name, [f"m__{k}" for k in per], filters)
+    finally:
         with connection.cursor() as cursor:
-            # Measures are aliased m__<name> so that none can clash with a model field of the same name.
-            cursor.execute(f"CREATE TEMPORARY TABLE {quote(name)} AS {sql}", params)
-        try:
-            table = FactTable(name, [f"m__{k}" for k in per], filters)
-            yield table
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE {quote(name)}")
+            cursor.execute(f"DROP TABLE {quote(name)}")
 
 
 # --- follow-ups: did the results last? ---------------------------------------------------------------
