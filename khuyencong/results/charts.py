@@ -31,11 +31,12 @@ def nice_max(value: float) -> int:
 
 
 def short_number(value: int) -> str:
-    """Axis labels in Vietnamese style: 1.286, 12,5 tr., 1,2 tỷ."""
-    if abs(value) >= 1_000_000_000:
-        return f"{value / 1_000_000_000:.1f}".replace(".", ",").replace(",0", "") + " tỷ"
-    if abs(value) >= 1_000_000:
-        return group(round(value / 1_000_000)) + " tr."
+    """Axis labels in Vietnamese style: 500.000, 1,5 tr., 12 tr., 1,2 tỷ, 5 tỷ."""
+    for size, unit in ((1_000_000_000, "tỷ"), (1_000_000, "tr.")):
+        if abs(value) >= size:
+            text = f"{value / size:.1f}".replace(".", ",").removesuffix(",0")
+            whole, _, fraction = text.partition(",")
+            return group(int(whole)) + ("," + fraction if fraction else "") + f" {unit}"
     return group(value)
 
 
@@ -92,8 +93,13 @@ class Chart:
 
 
 def _ticks(top: int) -> list[Tick]:
+    """Gridlines at round values: fifths of 1 or 5 × 10^k, quarters of 2 × 10^k."""
     plot = HEIGHT - TOP - BOTTOM
-    return [Tick(y=HEIGHT - BOTTOM - plot * i / 4, label=short_number(top * i // 4)) for i in range(5)]
+    parts = 4 if str(top).startswith("2") else 5
+    return [
+        Tick(y=round(HEIGHT - BOTTOM - plot * i / parts, 1), label=short_number(top * i // parts))
+        for i in range(parts + 1)
+    ]
 
 
 def _scale(value: int, top: int) -> float:
@@ -194,7 +200,7 @@ class HChart:
     rows: list[HBar]
     width: int = WIDTH
     height: int = 0
-    label_width: int = 260
+    label_width: int = 310
 
     @property
     def empty(self) -> bool:
@@ -205,7 +211,7 @@ def hbars(title: str, rows: Iterable[tuple[str, int, str]], *, money: bool = Tru
     """Horizontal bars (long Vietnamese category names read better beside the bar than under it)."""
     items = list(rows)
     top = max((v for _, v, _ in items), default=0) or 1
-    span = WIDTH - 260 - 110
+    span = WIDTH - 310 - 120
     chart = HChart(title=title, rows=[], height=28 * len(items) + 8)
     for i, (label, value, href) in enumerate(items):
         chart.rows.append(
