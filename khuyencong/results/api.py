@@ -17,7 +17,8 @@ router = Router()
         "Hợp đồng ổn định cho công cụ khác: cùng JSON với lệnh `khuyencong report_summary`. "
         "Tham số: from_year, to_year (1990–2100, from_year ≤ to_year), units=recorded|current, province "
         "(mã thống kê). Mọi số tiền là số nguyên đồng. Đề án được tính: năm kế hoạch trong khoảng, đã phê "
-        "duyệt trở đi, trừ đề án đã huỷ; kết quả: số liệu nghiệm thu đạt."
+        "duyệt trở đi, trừ đề án đã huỷ; kết quả: số liệu nghiệm thu đạt. by_sector theo ngành của cơ sở thụ hưởng "
+        "đầu tiên; đề án không có cơ sở thụ hưởng nằm ở khoá “unspecified”."
     ),
     response={200: dict[str, Any]},
 )
