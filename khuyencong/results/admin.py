@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from khuyencong.results.models import FollowUp, Indicator, IndicatorValue, ReportRun
+from khuyencong.results.models import FollowUp, Indicator, IndicatorTarget, IndicatorValue, ReportRun
 
 
 @admin.register(Indicator)
@@ -39,6 +39,11 @@ class ReadOnly(admin.ModelAdmin[Any]):
 class IndicatorValueAdmin(ReadOnly):
     list_display = ("project", "indicator", "period_start", "period_end", "value", "source")
     list_filter = ("indicator", "source")
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(ReadOnly):
+    list_display = ("project", "indicator", "value", "set_by", "updated_at")
 
 
 @admin.register(FollowUp)

@@ -71,3 +71,19 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["evidence"] = _evidence(project)
+
+
+class IndicatorTargetForm(forms.Form):
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.filter(origin=IndicatorOrigin.RECORDED).order_by("position"),
+        label=gettext_lazy("Chỉ tiêu"),
+    )
+    value = WholeNumberField(label=gettext_lazy("Giá trị dự kiến"), money=False)
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do (khi thay đổi chỉ tiêu đã đặt)"), required=False, max_length=500
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "target")
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].label_from_instance = lambda ind: f"{ind.name} ({ind.unit})"  # type: ignore[attr-defined]

@@ -206,3 +206,35 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class IndicatorTarget(models.Model):
+    """What a project is expected to reach on a recorded indicator (revenue after support, counterpart
+    mobilised, ...). Targets of the indicators the acceptance records are the proposal's expected results
+    (projects.ExpectedResult)."""
+
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.PROTECT,
+        related_name="indicator_targets",
+        verbose_name=_("đề án"),
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name=_("chỉ tiêu")
+    )
+    value = models.BigIntegerField(_("giá trị dự kiến"), validators=NON_NEGATIVE)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người đặt")
+    )
+    updated_at = models.DateTimeField(_("thời điểm cập nhật"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu dự kiến")
+        verbose_name_plural = _("chỉ tiêu dự kiến")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "indicator"], name="results_target_once"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="results_target_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.indicator_id}: {self.value}"

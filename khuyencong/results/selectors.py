@@ -68,6 +68,8 @@ def project_results(*, project: Project) -> ProjectResults:
     """Targets, what the acceptance found and the values recorded since, for a project the caller sees."""
     acceptance = Acceptance.objects.filter(project=project).prefetch_related("results", "machines").first()
     targets = {row.indicator: row.value for row in project.expected_results.all()}
+    # Recorded indicators have their targets here; the acceptance's ones are the proposal's expected results.
+    targets.update(dict(project.indicator_targets.values_list("indicator_id", "value")))
     achieved = {r.indicator: r.value for r in acceptance.results.all()} if acceptance else {}
     values = list(
         IndicatorValue.objects.filter(project=project)
@@ -84,6 +86,7 @@ def project_results(*, project: Project) -> ProjectResults:
         )
         rows.append(row)
     ids = [str(v.pk) for v in values]
+    target_ids = [str(pk) for pk in project.indicator_targets.values_list("pk", flat=True)]
     history = (
         list(
             AuditEntry.objects.filter(
@@ -98,6 +101,11 @@ def project_results(*, project: Project) -> ProjectResults:
             content_type__app_label="results",
             content_type__model="followup",
             object_id__in=[str(pk) for pk in project.follow_ups.values_list("pk", flat=True)],
+        ).select_related("actor")
+    )
+    history += list(
+        AuditEntry.objects.filter(
+            content_type__app_label="results", content_type__model="indicatortarget", object_id__in=target_ids
         ).select_related("actor")
     )
     history.sort(key=lambda e: e.at, reverse=True)

@@ -21,7 +21,7 @@ from khuyencong.projects import workflow
 from khuyencong.projects.choices import Status
 from khuyencong.projects.models import Acceptance, Project, ProjectDocument
 from khuyencong.results.choices import FollowUpMonth, IndicatorOrigin, ValueSource
-from khuyencong.results.models import FollowUp, Indicator, IndicatorValue, add_months
+from khuyencong.results.models import FollowUp, Indicator, IndicatorTarget, IndicatorValue, add_months
 
 S = Status
 # A project's results may be recorded once it is approved, and not once it is cancelled or rejected.
@@ -334,3 +334,47 @@ def follow_up_record(
     row.save()
     audit.record(instance=row, action=AuditAction.CREATE, actor=actor)
     return row
+
+
+@transaction.atomic
+def indicator_target_set(
+    *, project: Project, actor: Any, indicator: Indicator | str, value: Any, reason: str = ""
+) -> IndicatorTarget:
+    """Set or change a project's target on a recorded indicator; a change of an existing target needs a
+    reason, and the audit row keeps both values."""
+    locked = _lock(project)
+    _require_recorder(actor, locked)
+    if isinstance(indicator, str):
+        found = Indicator.objects.filter(code=indicator).first()
+        if found is None:
+            raise ValidationError({"indicator": _("Không có chỉ tiêu mã “%(code)s”.") % {"code": indicator}})
+        indicator = found
+    if indicator.origin != IndicatorOrigin.RECORDED:
+        raise ValidationError(
+            {
+                "indicator": _(
+                    "Chỉ tiêu “%(name)s” lấy từ biên bản nghiệm thu: kết quả dự kiến ghi trong hồ sơ đề án."
+                )
+                % {"name": indicator.name}
+            }
+        )
+    if locked.status in (S.CANCELLED, S.REJECTED):
+        raise ValidationError(_("Đề án đã huỷ hoặc không được chọn: không đặt chỉ tiêu."))
+    number = _whole(value, field="value")
+    target = IndicatorTarget.objects.select_for_update().filter(project=locked, indicator=indicator).first()
+    if target is None:
+        target = IndicatorTarget(project=locked, indicator=indicator, value=number, set_by=actor)
+        target.full_clean()
+        target.save()
+        audit.record(instance=target, action=AuditAction.CREATE, actor=actor, reason=reason.strip())
+        return target
+    if not reason.strip():
+        raise ValidationError({"reason": _("Cần ghi rõ lý do thay đổi chỉ tiêu dự kiến đã đặt.")})
+    before = audit.snapshot(target)
+    target.value, target.set_by = number, actor
+    target.full_clean()
+    target.save()
+    audit.record(
+        instance=target, action=AuditAction.UPDATE, actor=actor, before=before, reason=reason.strip()
+    )
+    return target

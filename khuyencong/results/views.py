@@ -14,7 +14,7 @@ from khuyencong.core.http import AuthedRequest
 from khuyencong.projects.selectors import project_get
 from khuyencong.results import services
 from khuyencong.results.choices import FollowUpMonth
-from khuyencong.results.forms import FollowUpForm, IndicatorValueForm
+from khuyencong.results.forms import FollowUpForm, IndicatorTargetForm, IndicatorValueForm
 from khuyencong.results.models import add_months
 from khuyencong.results.selectors import (
     follow_up_counts,
@@ -29,7 +29,27 @@ def project_results_view(request: AuthedRequest, code: str) -> HttpResponse:
     project = project_get(user=request.user, code=code)
     may_record = services.may_record(request.user)
     form = IndicatorValueForm(project=project) if may_record else None
-    if request.method == "POST":
+    target_form = IndicatorTargetForm() if may_record else None
+    if request.method == "POST" and request.POST.get("form") == "target":
+        if not may_record:
+            raise PermissionDenied
+        target_form = IndicatorTargetForm(request.POST)
+        if target_form.is_valid():
+            data = target_form.cleaned_data
+            try:
+                services.indicator_target_set(
+                    project=project,
+                    actor=request.user,
+                    indicator=data["indicator"],
+                    value=data["value"],
+                    reason=data["reason"],
+                )
+            except ValidationError as error:
+                add_service_error(target_form, error)
+            else:
+                messages.success(request, _("Đã đặt chỉ tiêu dự kiến."))
+                return redirect("results:project", code=project.code_key)
+    elif request.method == "POST":
         if not may_record:
             raise PermissionDenied
         form = IndicatorValueForm(request.POST, project=project)
@@ -68,10 +88,11 @@ def project_results_view(request: AuthedRequest, code: str) -> HttpResponse:
             "project": project,
             "results": results,
             "form": form,
+            "target_form": target_form,
             "may_record": may_record,
             "follow_up_dates": follow_up_dates,
         },
-        status=400 if form is not None and form.errors else 200,
+        status=400 if any(f is not None and f.errors for f in (form, target_form)) else 200,
     )
 
 

@@ -268,3 +268,51 @@ def test_a_project_shows_targets_accepted_values_and_each_indicator_by_its_rule(
     assert rows["trained_employed"].figure == 24  # latest period, not the sum
     assert rows["counterpart_mobilised"].figure == 150_000_000  # a flow adds up
     assert rows["revenue_after_support"].figure is None
+
+
+def test_targets_of_recorded_indicators_are_set_changed_with_a_reason_and_shown(
+    client, make_project, officer
+):
+    project = make_project(results={"jobs_created": 30, "models": 1})
+    target = services.indicator_target_set(
+        project=project, actor=officer, indicator="revenue_after_support", value=5_000_000_000
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.indicator_target_set(
+            project=project, actor=officer, indicator="revenue_after_support", value=1
+        )
+    assert "reason" in caught.value.message_dict
+    services.indicator_target_set(
+        project=project,
+        actor=officer,
+        indicator="revenue_after_support",
+        value=4_000_000_000,
+        reason="Điều chỉnh theo thị trường",
+    )
+    target.refresh_from_db()
+    assert target.value == 4_000_000_000
+    assert audit.history(target).first().changes["value"] == {
+        "label": "giá trị dự kiến",
+        "before": 5_000_000_000,
+        "after": 4_000_000_000,
+    }
+    with pytest.raises(ValidationError, match="biên bản nghiệm thu"):
+        services.indicator_target_set(project=project, actor=officer, indicator="jobs_created", value=40)
+    rows = {row.indicator.code: row for row in project_results(project=project).rows}
+    assert rows["revenue_after_support"].target == 4_000_000_000
+    assert rows["jobs_created"].target is None  # the proposal named none for this test project
+    client.force_login(officer)
+    response = client.post(
+        f"/ket-qua/de-an/{project.code_key}/",
+        {"form": "target", "target-indicator": "counterpart_mobilised", "target-value": "600.000.000"},
+    )
+    assert response.status_code == 302
+    assert project.indicator_targets.get(indicator="counterpart_mobilised").value == 600_000_000
+
+
+def test_only_the_centre_sets_targets(make_project, leader):
+    project = make_project(results={"jobs_created": 30})
+    with pytest.raises(PermissionDenied):
+        services.indicator_target_set(
+            project=project, actor=leader, indicator="revenue_after_support", value=1
+        )
