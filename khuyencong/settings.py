@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "khuyencong.appraisal",
     "khuyencong.paperwork",
     "khuyencong.plans",
+    "khuyencong.results",
     "khuyencong.api",
 ]
 

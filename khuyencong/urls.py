@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dot-xet-chon/", include("khuyencong.projects.urls_calls")),
     path("tham-dinh/", include("khuyencong.appraisal.urls")),
     path("ke-hoach/", include("khuyencong.plans.urls")),
+    path("ket-qua/", include("khuyencong.results.urls")),
+    path("bao-cao/", include("khuyencong.results.urls_reports")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

@@ -146,3 +146,7 @@ api.add_router("/calls", calls_router, tags=["calls"])
 from khuyencong.plans.api import router as plans_router  # noqa: E402
 
 api.add_router("/plans", plans_router, tags=["plans"])
+
+from khuyencong.results.api import router as reports_router  # noqa: E402
+
+api.add_router("/reports", reports_router, tags=["reports"])

@@ -21,6 +21,7 @@ from khuyencong.establishments.models import Establishment
 from khuyencong.geo.choices import Generation, Level
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.projects.demo import build_demo_projects
+from khuyencong.results.demo import build_demo_results
 
 DEMO_PASSWORD_ENV = "KHUYENCONG_DEMO_PASSWORD"
 DEFAULT_DEMO_PASSWORD = "khuyencong-demo-2025"
@@ -198,4 +199,5 @@ def load_demo(*, province: str = "20") -> DemoReport:
     built = build_demo_projects(province=province)
     report.projects_created = built.projects_created
     report.establishments_created += built.establishments_created
+    build_demo_results(province=province)  # later values and follow-ups (khuyencong/results/demo.py)
     return report

@@ -221,4 +221,10 @@ def todo_list(*, user: Any, limit: int = ITEMS_PER_GROUP) -> list[TodoSection]:
                 )[:limit]
             )
         sections.append(TodoSection(group=group, count=count, items=items))
+    # Follow-ups after acceptance are due by date, not by status: the results app builds that group.
+    from khuyencong.results.todo import follow_up_section
+
+    follow_ups = follow_up_section(user, limit=limit)
+    if follow_ups is not None:
+        sections.append(follow_ups)
     return sections
