@@ -143,3 +143,7 @@ def _wrong_state(request: HttpRequest, exc: TransitionError) -> HttpResponse:
 
 api.add_router("/projects", projects_router, tags=["projects"])
 api.add_router("/calls", calls_router, tags=["calls"])
+
+from khuyencong.appraisal.api import router as appraisal_router  # noqa: E402
+
+api.add_router("/appraisal", appraisal_router, tags=["appraisal"])

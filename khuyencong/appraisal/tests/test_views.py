@@ -148,8 +148,10 @@ def test_a_conflicted_member_is_told_and_cannot_post_scores(client, council, ass
         follow=True,
     )
     assert "Em ruột làm kế toán" in response.content.decode()
-    response = client.post(url("sheet", council.pk, assignment.pk), {"points_feasibility": "8", "submit": ""})
-    assert response.status_code == 403
+    response = client.post(
+        url("sheet", council.pk, assignment.pk), {"points_feasibility": "8", "submit": ""}, follow=True
+    )
+    assert "nên không được chấm điểm đề án này" in response.content.decode()
     assert not ScoreSheet.objects.exists()
 
 
