@@ -25,6 +25,7 @@ from khuyencong.paperwork.document import (
     Column,
     OfficialDocument,
     Row,
+    Run,
     Section,
     Signature,
     Table,
@@ -125,7 +126,7 @@ def _proposal(number: int, proposal: ProposalMinutes, minutes: Minutes) -> list[
             )
         )
     if proposal.outcome:
-        conclusion = [
+        conclusion: list[str | Run] = [
             "Kết luận: ",
             bold(f"{proposal.outcome}, điểm thẩm định {points(proposal.final_score)} điểm"),
             ".",
