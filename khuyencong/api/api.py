@@ -150,3 +150,7 @@ api.add_router("/plans", plans_router, tags=["plans"])
 from khuyencong.results.api import router as reports_router  # noqa: E402
 
 api.add_router("/reports", reports_router, tags=["reports"])
+
+from khuyencong.appraisal.api import router as appraisal_router  # noqa: E402
+
+api.add_router("/appraisal", appraisal_router, tags=["appraisal"])

@@ -91,6 +91,16 @@ def assignment_get(*, council: Council, pk: int) -> Assignment:
     )
 
 
+def assignment_in_scope(*, user: Any, pk: int) -> Assignment:
+    """A proposal given to a council the user may see; 404 otherwise (the API addresses it by id)."""
+    return get_object_or_404(
+        Assignment.objects.select_related(
+            "project", "project__unit", "council", "council__criteria_set", "concluded_by"
+        ).filter(council__in=_scope(user)),
+        pk=pk,
+    )
+
+
 def membership(council: Council, user: Any) -> CouncilMember | None:
     if not _active(user):
         return None

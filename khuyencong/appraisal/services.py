@@ -522,9 +522,11 @@ def sheet_save(
             _("Hãy khai báo xung đột lợi ích với đề án này trước khi chấm điểm."), code="undeclared"
         )
     if declaration.has_conflict:
-        raise PermissionDenied(
+        # A rule about the member's own declaration, not their role: refused as invalid data (422).
+        raise ValidationError(
             _("Bạn đã khai báo xung đột lợi ích với đề án %(code)s nên không được chấm điểm đề án này.")
-            % {"code": locked.project.code}
+            % {"code": locked.project.code},
+            code="conflict_of_interest",
         )
     _require_scorable(locked)
     sheet = ScoreSheet.objects.select_for_update().get(assignment=locked, member=member)

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/sua/", views.council_edit_view, name="edit"),
     path("<int:pk>/ket-thuc/", views.close_view, name="close"),
     path("<int:pk>/bien-ban.xlsx", views.minutes_view, name="minutes"),
+    path("<int:pk>/bien-ban.<str:fmt>", views.minutes_document_view, name="minutes_document"),
     path("<int:pk>/thanh-vien/", views.member_add_view, name="member_add"),
     path("<int:pk>/thanh-vien/<int:member>/rut/", views.member_remove_view, name="member_remove"),
     path("<int:pk>/de-an/", views.assign_view, name="assign"),

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,8 +27,13 @@ from khuyencong.appraisal.forms import (
 )
 from khuyencong.appraisal.minutes import minutes_data, minutes_xlsx
 from khuyencong.appraisal.models import Assignment, Council, CouncilMember, ScoreSheet
+from khuyencong.appraisal.paperwork import appraisal_minutes
 from khuyencong.core.forms import add_service_error
 from khuyencong.core.http import AuthedRequest
+from khuyencong.paperwork.kinds import FORMATS
+from khuyencong.paperwork.pdf import render_pdf
+from khuyencong.paperwork.views import content_disposition
+from khuyencong.paperwork.word import render_docx
 from khuyencong.projects.choices import Status
 
 
@@ -271,6 +276,25 @@ def minutes_view(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     day = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="bien-ban-tham-dinh-{council.pk}-{day}.xlsx"'
+    return response
+
+
+@login_required
+def minutes_document_view(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
+    """The minutes as an official document, PDF or DOCX, under the same permission as the XLSX."""
+    council = selectors.council_get(user=request.user, pk=pk)
+    if fmt not in FORMATS:
+        raise Http404
+    if not may_download_minutes(request.user, council):
+        raise PermissionDenied(_("Biên bản có điểm của từng thành viên: xem được sau khi hội đồng kết thúc."))
+    # Official documents are Vietnamese whatever language the reader's interface is in.
+    with translation.override("vi"):
+        doc = appraisal_minutes(council)
+        data = render_pdf(doc) if fmt == "pdf" else render_docx(doc)
+    response = HttpResponse(data, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = content_disposition(doc.name, fmt)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -23,7 +23,7 @@ def test_a_member_who_declared_a_conflict_is_refused_scoring_in_vietnamese(assig
     hoi = members[0]
     services.declare(assignment=assignment, actor=hoi, has_conflict=True, reason="Em ruột là giám đốc cơ sở")
     with pytest.raises(
-        PermissionDenied, match="đã khai báo xung đột lợi ích với đề án KCĐP-2024-007 nên không được chấm"
+        ValidationError, match="đã khai báo xung đột lợi ích với đề án KCĐP-2024-007 nên không được chấm"
     ):
         services.sheet_save(assignment=assignment, actor=hoi, points={"feasibility": 8}, submit=True)
     assert not ScoreSheet.objects.filter(member__user=hoi).exists()  # no sheet was ever opened

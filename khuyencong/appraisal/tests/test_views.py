@@ -148,8 +148,10 @@ def test_a_conflicted_member_is_told_and_cannot_post_scores(client, council, ass
         follow=True,
     )
     assert "Em ruột làm kế toán" in response.content.decode()
-    response = client.post(url("sheet", council.pk, assignment.pk), {"points_feasibility": "8", "submit": ""})
-    assert response.status_code == 403
+    response = client.post(
+        url("sheet", council.pk, assignment.pk), {"points_feasibility": "8", "submit": ""}, follow=True
+    )
+    assert "nên không được chấm điểm đề án này" in response.content.decode()
     assert not ScoreSheet.objects.exists()
 
 
@@ -322,3 +324,27 @@ def test_the_centre_is_told_when_a_proposal_under_appraisal_has_no_council(clien
     client.force_login(officer)
     html = client.get(proposal.get_absolute_url()).content.decode()
     assert "Đề án chưa được giao cho hội đồng thẩm định nào." in html
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        ("officer", True),
+        ("leader", True),
+        ("administrator", True),
+        ("council_member", True),
+        ("commune_officer", False),
+        ("business_rep", False),
+    ],
+)
+def test_the_main_navigation_offers_appraisal_after_projects_to_those_who_see_councils(
+    request, db, client, role, shown
+):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(reverse("core:todo"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    link = f'<a href="{reverse("appraisal:list")}">Thẩm định</a>'
+    assert (link in html) is shown
+    if shown:
+        assert html.index(f'<a href="{reverse("projects:list")}">Đề án</a>') < html.index(link)
