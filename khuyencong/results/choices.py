@@ -53,6 +53,7 @@ class ReportKind(models.TextChoices):
 class ReportFormat(models.TextChoices):
     XLSX = "xlsx", _("Excel (XLSX)")
     CSV = "csv", _("CSV (UTF-8)")
+    PDF = "pdf", _("PDF (văn bản)")
 
 
 class ReportStatus(models.TextChoices):

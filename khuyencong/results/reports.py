@@ -459,6 +459,14 @@ def write_csv(data: ReportData, stream: IO[str]) -> None:
 
 
 def render(data: ReportData, fmt: str, *, progress: Progress | None = None) -> bytes:
+    if fmt == "pdf":
+        from django.utils import translation
+
+        from khuyencong.results.report_pdf import write_pdf
+
+        # An official document: Vietnamese whatever language the requester's interface is in.
+        with translation.override("vi"):
+            return write_pdf(data)
     if fmt == "xlsx":
         buffer = io.BytesIO()
         write_xlsx(data, buffer, progress=progress)

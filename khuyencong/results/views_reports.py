@@ -27,6 +27,7 @@ FILTER_KEYS = ("units", "unit", "fund", "level", "category", "province")
 CONTENT_TYPES = {
     ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ReportFormat.CSV: "text/csv; charset=utf-8",
+    ReportFormat.PDF: "application/pdf",
 }
 
 

@@ -96,6 +96,17 @@ def test_the_workbook_has_a_sheet_per_breakdown_frozen_headers_vietnamese_format
     )
 
 
+def test_the_pdf_is_an_official_report_with_the_total_support_in_words(programme, officer):
+    from khuyencong.paperwork.tests.conftest import pdf_text
+
+    data = reports.report_data(user=officer, spec=ReportSpec(kind="multi_year", year=2023, to_year=2025))
+    text = " ".join(pdf_text(reports.render(data, "pdf")).split())
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "BÁO CÁO Kết quả công tác khuyến công giai đoạn 2023–2025" in text
+    assert "950.000.000 đồng (Bằng chữ: Chín trăm năm mươi triệu đồng)" in text
+    assert "THEO NỘI DUNG HỖ TRỢ" in text and "Tổng cộng 6 950.000.000" in text
+
+
 def test_the_csv_is_utf8_with_a_bom_and_plain_numbers(programme, officer):
     data = reports.report_data(user=officer, spec=ReportSpec(kind="annual", year=2023))
     content = reports.render(data, "csv")
