@@ -10,6 +10,7 @@ from __future__ import annotations
 from khuyencong.core.money import group
 from khuyencong.paperwork import letterhead
 from khuyencong.paperwork.document import (
+    Block,
     Column,
     OfficialDocument,
     Row,
@@ -63,7 +64,7 @@ def report_document(data: ReportData) -> OfficialDocument:
         f"Cơ sở được hỗ trợ: {group(total.establishments_supported)}; mô hình trình diễn: "
         f"{group(total.models)}; máy móc, dây chuyền: {group(total.machines)}.",
     )
-    blocks = [
+    blocks: list[Block] = [
         section("PHẠM VI SỐ LIỆU", items(*data.scope)),
         section("KẾT QUẢ CHUNG", overview),
     ]
