@@ -107,3 +107,20 @@ def test_the_navigation_links_to_the_dashboard_for_those_who_may_read_it(client,
     assert f'href="{URL}"' in client.get("/").content.decode()
     client.force_login(business_rep)
     assert f'href="{URL}"' not in client.get("/").content.decode()
+
+
+def test_the_menu_offers_the_dashboard_to_those_who_may_read_figures(
+    client, officer, leader, commune_officer, council_member, business_rep
+):
+    from django.urls import reverse
+
+    link = f'href="{reverse("results:dashboard")}"'
+    for user, shown in (
+        (officer, True),
+        (leader, True),
+        (commune_officer, True),
+        (council_member, False),
+        (business_rep, False),
+    ):
+        client.force_login(user)
+        assert (link in client.get(reverse("core:todo")).content.decode()) is shown, user.username
