@@ -149,7 +149,8 @@ def comment_submit(*, article: Article, name: str, email: str, text: str, ip_add
     limit, since = comment_rate(timezone.now())
     if ip_address and Comment.objects.filter(ip_address=ip_address, created_at__gte=since).count() >= limit:
         raise ValidationError(
-            _("Bạn đã gửi quá nhiều ý kiến trong thời gian ngắn; xin vui lòng thử lại sau ít phút.")
+            _("Bạn đã gửi quá nhiều ý kiến trong thời gian ngắn; xin vui lòng thử lại sau ít phút."),
+            code="throttled",
         )
     comment = Comment(
         article=article,

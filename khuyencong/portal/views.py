@@ -118,7 +118,8 @@ def article_comment(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("portal:detail", slug=article.slug)
     context = _detail_context(request, article)
     context.update(rating_form=RatingForm(), comment_form=form)
-    status = 429 if any("quá nhiều" in str(e) for e in form.non_field_errors()) else 400
+    throttled = any(e.code == "throttled" for e in form.errors.as_data().get("__all__", []))
+    status = 429 if throttled else 400
     return render(request, "portal/detail.html", context, status=status)
 
 
