@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "khuyencong.paperwork",
     "khuyencong.plans",
     "khuyencong.results",
+    "khuyencong.portal",
     "khuyencong.api",
 ]
 
@@ -196,6 +197,8 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Reader comments accepted from one address per window: (count, seconds). Not a legal figure; tune freely.
+PORTAL_COMMENT_RATE = (3, 600)
 
 TASKS = {
     "default": {

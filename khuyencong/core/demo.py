@@ -20,6 +20,7 @@ from khuyencong.establishments import services
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.choices import Generation, Level
 from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.portal.demo import build_demo_news
 from khuyencong.projects.demo import build_demo_projects
 from khuyencong.results.demo import build_demo_results
 
@@ -200,4 +201,5 @@ def load_demo(*, province: str = "20") -> DemoReport:
     report.projects_created = built.projects_created
     report.establishments_created += built.establishments_created
     build_demo_results(province=province)  # later values and follow-ups (khuyencong/results/demo.py)
+    build_demo_news(actor=admin)  # the 2012 article, in our own words (khuyencong/portal/demo.py)
     return report
