@@ -192,6 +192,8 @@ class BudgetLine(models.Model):
     class Meta:
         verbose_name = _("dòng kinh phí")
         verbose_name_plural = _("dòng kinh phí")
+        # The results figures read one line's amount per project and source: answered from the index alone.
+        indexes = [models.Index(fields=["project", "source", "amount"], name="budget_line_cover")]
         constraints = [
             models.UniqueConstraint(fields=["project", "source"], name="budget_line_one_per_source"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_non_negative"),
@@ -423,6 +425,8 @@ class ActualResult(models.Model):
     class Meta:
         verbose_name = _("kết quả đạt được")
         verbose_name_plural = _("kết quả đạt được")
+        # The results figures read one value per acceptance and indicator: answered from the index alone.
+        indexes = [models.Index(fields=["acceptance", "indicator", "value"], name="actual_result_cover")]
         constraints = [
             models.UniqueConstraint(fields=["acceptance", "indicator"], name="actual_one_per_indicator")
         ]

@@ -26,13 +26,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
     Case,
     Count,
     Exists,
     F,
+    FilteredRelation,
     Func,
     IntegerField,
     Max,
@@ -229,8 +230,8 @@ def _in_priority(kind: str | None, *, unit_field: str = "unit_id") -> Exists:
 
 
 def _line(source: str) -> Any:
-    amount = BudgetLine.objects.filter(project_id=OuterRef("pk"), source=source).values("amount")[:1]
-    return Coalesce(Subquery(amount, output_field=BigIntegerField()), ZERO)
+    """The project's budget line of `source` (a join on the alias counted_projects sets up; one line per source)."""
+    return Coalesce(F(f"line_{source}__amount"), ZERO, output_field=BigIntegerField())
 
 
 def _total(model: Any, date_field: str, as_of: dt.date | None) -> Any:
@@ -249,12 +250,11 @@ def _accepted(as_of: dt.date | None) -> Q:
 
 
 def _achieved(code: str, as_of: dt.date | None) -> Any:
-    """The value the project's accepted acceptance found (the acceptance joined once, one to one)."""
-    value = ActualResult.objects.filter(acceptance_id=OuterRef("acceptance__id"), indicator=code).values(
-        "value"
-    )[:1]
+    """The value the project's accepted acceptance found (the acceptance joined once, one to one; the result
+    joined on the alias counted_projects sets up, one per indicator)."""
+    value = Coalesce(F(f"result_{code}__value"), ZERO, output_field=BigIntegerField())
     return Case(
-        When(_accepted(as_of), then=Coalesce(Subquery(value, output_field=BigIntegerField()), ZERO)),
+        When(_accepted(as_of), then=value),
         default=ZERO,
         output_field=BigIntegerField(),
     )
@@ -468,6 +468,22 @@ def _scoped(user: Any) -> QuerySet[Project]:
     return Project.objects.filter(pk__in=visible.values("pk"))
 
 
+def _one_to_one_joins() -> dict[str, FilteredRelation]:
+    """A LEFT JOIN per budget source and per acceptance indicator, each matching at most one row (the unique
+    constraints budget_line_one_per_source and actual_one_per_indicator), so no project is multiplied.
+    Joined only where a measure uses them; an index lookup per project instead of a correlated subquery
+    (a quarter faster on SQLite at 10,000 projects)."""
+    joins = {
+        f"line_{source}": FilteredRelation("budget_lines", condition=Q(budget_lines__source=source))
+        for source in FundingSource.values
+    }
+    for code in ACCEPTANCE_CODES:
+        joins[f"result_{code}"] = FilteredRelation(
+            "acceptance__results", condition=Q(acceptance__results__indicator=code)
+        )
+    return joins
+
+
 def _under(unit_ids: Any) -> Q:
     """A unit or anything under it (communes under a district or province, districts under a province)."""
     return Q(pk__in=unit_ids) | Q(parent_id__in=unit_ids) | Q(parent__parent_id__in=unit_ids)
@@ -479,6 +495,7 @@ def counted_projects(*, user: Any, filters: Filters) -> QuerySet[Project]:
         _scoped(user)
         .filter(plan_year__gte=filters.from_year, plan_year__lte=filters.to_year, status__in=COUNTED)
         .annotate(place=_place_expression(filters.units), sector=_sector_expression())
+        .alias(**_one_to_one_joins())
     )
     if filters.level:
         qs = qs.filter(level=filters.level)
@@ -694,14 +711,17 @@ class FactTable:
             )
             _label(by, rows, self.filters)
             return rows
-        # Units are named in the same query (a national view has thousands of them).
+        # Units are named in the same query (a national view has thousands of them): grouped first, then
+        # each group joined to its unit, rather than every project joined and grouped by the names.
         units = quote(AdministrativeUnit._meta.db_table)
         named = ", ".join(f"u.{quote(c)}" for c in ("code", "name", "level", "generation"))
+        sums = ", ".join(f"g.{quote(m)}" for m in self.measures)
+        key = quote("key")
         rows = self._rows(
-            f"SELECT f.{column} AS {quote('key')}, {named}, pu.{quote('short_name')} AS parent_name, "
-            f"{self._select()} FROM {table} f LEFT JOIN {units} u ON u.{quote('id')} = f.{column} "
-            f"LEFT JOIN {units} pu ON pu.{quote('id')} = u.{quote('parent_id')} "
-            f"GROUP BY f.{column}, {named}, pu.{quote('short_name')}",
+            f"SELECT g.{key}, {named}, pu.{quote('short_name')} AS parent_name, {sums} "
+            f"FROM (SELECT {column} AS {key}, {self._select()} FROM {table} GROUP BY {column}) g "
+            f"LEFT JOIN {units} u ON u.{quote('id')} = g.{key} "
+            f"LEFT JOIN {units} pu ON pu.{quote('id')} = u.{quote('parent_id')}",
             labels=("code", "name", "level", "generation", "parent_name"),
         )
         rows.sort(key=lambda r: (-r.projects, r.label))
@@ -716,15 +736,29 @@ def fact_table(
     wanted = _wanted(only)
     per = _pick(_per_project(filters, _recorded_for(wanted)), wanted)
     fields = ["pk", *sorted({_GROUP_FIELD[d] for d in dimensions})]
-    qs = counted_projects(user=user, filters=filters).annotate(**{f"m__{k}": v for k, v in per.items()})
+    # No ORDER BY: the model's default ordering would sort every row of a table that is only grouped.
+    qs = (
+        counted_projects(user=user, filters=filters)
+        .annotate(**{f"m__{k}": v for k, v in per.items()})
+        .order_by()
+    )
     sql, params = qs.values(*fields, *(f"m__{k}" for k in per)).query.sql_with_params()
     name = f"results_facts_{secrets.token_hex(6)}"
     quote = connection.ops.quote_name
-    # No transaction.atomic() here: on SQLite it would begin IMMEDIATE and take the database's write lock
-    # for a read; a temporary table lives in the connection's own temp schema and needs none.
-    with connection.cursor() as cursor:
-        # Measures are aliased m__<name> so that none can clash with a model field of the same name.
-        cursor.execute(f"CREATE TEMPORARY TABLE {quote(name)} AS {sql}", params)
+    # Measures are aliased m__<name> so that none can clash with a model field of the same name.
+    create = f"CREATE TEMPORARY TABLE {quote(name)} AS {sql}"
+    if connection.vendor == "postgresql":
+        # The correlated subqueries make PostgreSQL's cost estimate large enough to JIT-compile the query,
+        # which costs more (about 50 ms at 10,000 projects) than the few hundred milliseconds it could
+        # save; SET LOCAL confines the setting to this statement's transaction.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(create, params)
+    else:
+        # No transaction.atomic() on SQLite: it would begin IMMEDIATE and take the database's write lock
+        # for a read; a temporary table lives in the connection's own temp schema and needs none.
+        with connection.cursor() as cursor:
+            cursor.execute(create, params)
     try:
         yield FactTable(name, [f"m__{k}" for k in per], filters)
     finally:
