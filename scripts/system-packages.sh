@@ -5,7 +5,7 @@
 #
 # Known names: chromium (/usr/bin/chromium), postgresql (server binaries under
 # /usr/lib/postgresql/*/bin), gettext (msgfmt), pango (the libpango-1.0 and libpangoft2-1.0 shared
-# libraries WeasyPrint loads to lay out PDFs). Runs apt-get as root, or through sudo.
+# libraries WeasyPrint loads to lay out PDFs), wrk (the HTTP load generator of the portal benchmark). Runs apt-get as root, or through sudo.
 set -euo pipefail
 
 have() {
@@ -14,6 +14,7 @@ have() {
         postgresql) compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null ;;
         gettext) command -v msgfmt >/dev/null && command -v xgettext >/dev/null ;;
         pango) have_library libpango-1.0.so.0 && have_library libpangoft2-1.0.so.0 ;;
+        wrk) command -v wrk >/dev/null ;;
         *) echo "system-packages: unknown package $1" >&2; return 2 ;;
     esac
 }
