@@ -112,6 +112,11 @@ class UnitSuccession(models.Model):
                 fields=["predecessor"], condition=Q(is_default=True), name="geo_succession_one_default"
             ),
         ]
+        indexes = [
+            # Mapping an old unit to its current one picks the default successor first, then the lowest
+            # id: in this order the pick is an index walk instead of a sort per project (bench/results).
+            models.Index(fields=["predecessor", "-is_default", "successor"], name="geo_succession_pick"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
