@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "khuyencong.plans",
     "khuyencong.results",
     "khuyencong.portal",
+    "khuyencong.advice",
     "khuyencong.api",
 ]
 
@@ -224,6 +225,8 @@ PUBLIC_CACHE_SECONDS = env_int("KHUYENCONG_PUBLIC_CACHE_SECONDS", 300, minimum=0
 
 # Reader comments accepted from one address per window: (count, seconds). Not a legal figure; tune freely.
 PORTAL_COMMENT_RATE = (3, 600)
+# Requests for advice accepted from one address per window: (count, seconds); same nature as above.
+ADVICE_REQUEST_RATE = (3, 3600)
 
 TASKS = {
     "default": {

@@ -164,7 +164,7 @@ def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     return not queued
 
 
-def _finish(request: HttpRequest, response: HttpResponseBase, etag: str, state: str) -> HttpResponseBase:
+def _finish(request: HttpRequest, response: HttpResponse, etag: str, state: str) -> HttpResponseBase:
     response[HEADER] = state
     response["ETag"] = etag
     patch_vary_headers(response, ("Cookie",))
@@ -197,7 +197,7 @@ class PageFileCache(FileBasedCache):
     def _cull(self) -> None:
         self._writes += 1
         if self._writes % self.CULL_EVERY == 1:
-            super()._cull()
+            super()._cull()  # type: ignore[misc]  # private in the stubs, present in Django
 
 
 def public_page(*groups: str) -> Callable[[View], View]:
