@@ -34,3 +34,13 @@ def test_the_switch_is_a_plain_link_in_every_page(client):
     html = client.get(reverse("portal:list")).content.decode()
     assert f'href="{reverse("core:language", args=["en"])}?next=/tin-tuc/"' in html
     assert "csrfmiddlewaretoken" not in html
+
+
+@pytest.mark.django_db
+def test_each_language_is_named_in_itself_in_composed_unicode(client):
+    import unicodedata
+
+    html = client.get(reverse("portal:list")).content.decode()
+    assert ">English</a>" in html
+    assert ">Tiếng Việt</strong>" in html
+    assert unicodedata.is_normalized("NFC", html)
