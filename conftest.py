@@ -31,6 +31,15 @@ def vietnamese_by_default():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def empty_public_cache():
+    """Anonymous pages cached during one test (core.public_cache) must not answer the next one."""
+    from django.core.cache import caches
+
+    caches["public_pages"].clear()
+    caches["public_versions"].clear()
+
+
 @pytest.fixture
 def geo(db):
     """A small hand-built geography with real Lạng Sơn names but an invented arrangement.

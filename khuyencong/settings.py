@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "khuyencong.plans",
     "khuyencong.results",
     "khuyencong.portal",
+    "khuyencong.advice",
     "khuyencong.api",
 ]
 
@@ -197,8 +198,35 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Caches. `public_pages` holds whole anonymous pages (core.public_cache) and `public_versions` the
+# version stamp of each group of pages, which services bump on every change. Both are files under
+# var/cache: gunicorn runs several worker processes (gunicorn.conf.py) and recycles each after about
+# 2,000 requests, so a per-process memory cache would be cold after every recycle and one worker would
+# not see another's bump; the database cache would cost a query on every hit and add writes to
+# SQLite's single writer. The file cache is shared by every worker on the machine, survives restarts,
+# needs no server, and a hit is one small file read (no database query). Several machines behind a
+# balancer would point both aliases at a shared Redis or memcached instead.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public_pages": {
+        "BACKEND": "khuyencong.core.public_cache.PageFileCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),
+        "OPTIONS": {"MAX_ENTRIES": env_int("KHUYENCONG_PUBLIC_CACHE_ENTRIES", 20_000, minimum=100)},
+    },
+    "public_versions": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "versions"),
+        "TIMEOUT": None,
+    },
+}
+# How long an anonymous page may be served from the cache without a change (0 turns the cache off).
+# Changes bump it at once; only an article scheduled for later waits up to this long to appear.
+PUBLIC_CACHE_SECONDS = env_int("KHUYENCONG_PUBLIC_CACHE_SECONDS", 300, minimum=0)
+
 # Reader comments accepted from one address per window: (count, seconds). Not a legal figure; tune freely.
 PORTAL_COMMENT_RATE = (3, 600)
+# Requests for advice accepted from one address per window: (count, seconds); same nature as above.
+ADVICE_REQUEST_RATE = (3, 3600)
 
 TASKS = {
     "default": {

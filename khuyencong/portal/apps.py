@@ -6,3 +6,11 @@ class PortalConfig(AppConfig):
     name = "khuyencong.portal"
     label = "portal"
     verbose_name = _("Tin tức và chính sách")
+
+    def ready(self) -> None:
+        from khuyencong.core.public_cache import watch
+        from khuyencong.portal.models import Article, Comment, Rating
+
+        # News pages show articles, their neighbours, rating totals and approved comments.
+        for model in (Article, Rating, Comment):
+            watch(model, "news")

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core import richtext
 from khuyencong.core.search_index import SearchKeyField
 from khuyencong.portal.choices import CommentStatus
 
@@ -11,8 +14,9 @@ from khuyencong.portal.choices import CommentStatus
 class Article(models.Model):
     """A news or policy article. Unpublished while `published_at` is empty or in the future.
 
-    The body is plain text, one paragraph per blank-line-separated block: no HTML sanitiser (nh3) is
-    installed, so nothing a writer types is ever rendered as markup.
+    The body is rich text (core.richtext): the service stores it sanitised by nh3, plain text typed
+    by a writer becoming escaped paragraphs; the page cleans it once more on output. Title, summary,
+    caption and source stay plain text.
     """
 
     title = models.CharField(_("tiêu đề"), max_length=300)
@@ -44,8 +48,11 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def paragraphs(self) -> list[str]:
-        return [" ".join(block.split()) for block in self.body.split("\n\n") if block.strip()]
+    def get_absolute_url(self) -> str:
+        return reverse("portal:detail", args=[self.slug])
+
+    def body_html(self) -> SafeString:
+        return richtext.render(self.body)
 
 
 class Rating(models.Model):

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.choices import Role
+from khuyencong.core import richtext
 from khuyencong.core.audit import Snapshot, diff, record, snapshot
 from khuyencong.core.models import AuditAction
 from khuyencong.core.text import fold, search_key
@@ -74,7 +75,8 @@ def _unique_slug(title: str, exclude_pk: int | None) -> str:
 
 @transaction.atomic
 def article_save(*, actor: Any, data: dict[str, Any], article: Article | None = None) -> Article:
-    """Create an article, or update one; text fields are stored as cleaned plain text."""
+    """Create an article, or update one. The body is stored as sanitised rich text (plain text becomes
+    escaped paragraphs); the other text fields as cleaned plain text."""
     _require_writer(actor)
     if article is not None:
         article = Article.objects.select_for_update().get(pk=article.pk)
@@ -85,8 +87,9 @@ def article_save(*, actor: Any, data: dict[str, Any], article: Article | None = 
     for name in ARTICLE_FIELDS:
         if name in data:
             setattr(article, name, data[name])
-    for name in ("title", "summary", "body", "image_caption", "source"):
+    for name in ("title", "summary", "image_caption", "source"):
         setattr(article, name, clean_text(getattr(article, name) or ""))
+    article.body = richtext.to_rich_text(article.body or "")
     article.title = " ".join(article.title.split())
     if not article.slug:
         article.slug = _unique_slug(article.title, article.pk)

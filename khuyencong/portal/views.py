@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyencong.core.forms import add_service_error
+from khuyencong.core.public_cache import public_page, same_origin_post
 from khuyencong.portal import selectors, services
 from khuyencong.portal.forms import ArticleForm, CommentForm, RatingForm
 from khuyencong.portal.models import Article, Comment
@@ -35,6 +36,7 @@ def _client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+@public_page("news")
 def article_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     page = Paginator(selectors.published_articles(q), 10).get_page(request.GET.get("page"))
@@ -59,6 +61,7 @@ def _detail_context(request: HttpRequest, article: Article) -> dict[str, object]
     }
 
 
+@public_page("news")
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.article_get(slug=slug, user=request.user)
     context = _detail_context(request, article)
@@ -66,6 +69,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "portal/detail.html", context)
 
 
+# The article page is cached for anonymous readers and so carries no CSRF token: see same_origin_post.
+@same_origin_post
 @require_POST
 def article_rate(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.article_get(slug=slug)
@@ -92,6 +97,7 @@ def article_rate(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@same_origin_post
 @require_POST
 def article_comment(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.article_get(slug=slug)

@@ -227,4 +227,10 @@ def todo_list(*, user: Any, limit: int = ITEMS_PER_GROUP) -> list[TodoSection]:
     follow_ups = follow_up_section(user, limit=limit)
     if follow_ups is not None:
         sections.append(follow_ups)
+    # Requests for advice wait for the centre too; the advice app builds that group.
+    from khuyencong.advice.todo import advice_section
+
+    advice = advice_section(user, limit=limit)
+    if advice is not None:
+        sections.append(advice)
     return sections

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import template
@@ -35,3 +36,9 @@ def mask(value: str | None, keep: int = 3) -> str:
     if len(text) <= keep * 2:
         return "*" * len(text)
     return text[:keep] + "*" * (len(text) - 2 * keep) + text[-keep:]
+
+
+@register.filter
+def nfc(value: Any) -> str:
+    """Text in composed Unicode, as Vietnamese pages use (Django's own language names are decomposed)."""
+    return unicodedata.normalize("NFC", str(value))

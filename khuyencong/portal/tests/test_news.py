@@ -192,7 +192,7 @@ def test_script_in_a_body_is_removed(client, officer):
         },
     )
     assert article.title == "Tin mới"
-    assert article.paragraphs() == ["Đoạn đầu.", "Đoạn sau."]
+    assert article.body == "Đoạn đầu.\n\n<p>Đoạn sau.</p>"
     assert "document.cookie" not in _page(client, article)
     assert clean_text("<style>p{}</style>a < b") == "a < b"
 
