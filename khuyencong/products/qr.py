@@ -7,6 +7,7 @@ still point at the public site), else from the request the page was asked with.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import segno
 from django.conf import settings
@@ -29,12 +30,15 @@ def _code(url: str) -> segno.QRCode:
     return segno.make_qr(url, error=ERROR_LEVEL)
 
 
+# A code is a pure function of the address and takes 10–20 ms to draw: keep the recent ones per process.
+@lru_cache(maxsize=2048)
 def qr_svg(url: str) -> bytes:
     out = io.BytesIO()
     _code(url).save(out, kind="svg", scale=4, border=4, xmldecl=False, title=url, svgclass="product-qr")
     return out.getvalue()
 
 
+@lru_cache(maxsize=2048)
 def qr_png(url: str) -> bytes:
     out = io.BytesIO()
     _code(url).save(out, kind="png", scale=PNG_SCALE, border=4)

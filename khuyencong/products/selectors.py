@@ -128,7 +128,7 @@ def best_recognition(product: Product) -> Recognition | None:
 
 
 def catalogue_years() -> list[int]:
-    return sorted(set(Recognition.objects.values_list("year", flat=True)), reverse=True)
+    return list(Recognition.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def catalogue_communes() -> QuerySet[AdministrativeUnit]:

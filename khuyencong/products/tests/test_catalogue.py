@@ -8,7 +8,14 @@ import pytest
 from django.urls import reverse
 
 from khuyencong.products.models import Product
-from khuyencong.products.tests.conftest import OWNER, OWNER_ADDRESS, OWNER_ID, OWNER_PHONE, png_upload
+from khuyencong.products.tests.conftest import (
+    OWNER,
+    OWNER_ADDRESS,
+    OWNER_ID,
+    OWNER_PHONE,
+    png_bytes,
+    png_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +179,25 @@ def test_a_product_name_that_would_take_a_staff_path_gets_another_slug(officer, 
     assert make_product(officer, hung_long, "Quản lý").slug == "quan-ly-2"
     assert make_product(officer, hung_long, "Quản lý").slug == "quan-ly-3"
     assert Product.objects.filter(slug="quan-ly").count() == 0
+
+
+def test_the_list_and_detail_pages_make_a_fixed_number_of_queries(client, officer, hung_long, banh_khao):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from khuyencong.products import services
+    from khuyencong.products.tests.conftest import make_product, recognise
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    services.photo_add(actor=officer, product=banh_khao, upload=png_upload(), caption="Hộp bánh")
+    few_list, few_detail = queries(reverse("products:list")), queries(banh_khao.get_absolute_url())
+    for i in range(12):
+        product = make_product(officer, hung_long, f"Sản phẩm số {i}")
+        recognise(officer, product, year=2020 + i % 5)
+        services.photo_add(actor=officer, product=product, upload=png_upload(data=png_bytes(color=(i, 0, 0))))
+    assert queries(reverse("products:list")) == few_list
+    assert queries(banh_khao.get_absolute_url()) == few_detail
