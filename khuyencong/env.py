@@ -117,3 +117,16 @@ def env_province(name: str, default: str, *, environ: Mapping[str, str] | None =
     if raw.isdigit() and 1 <= int(raw) <= 99:
         return f"{int(raw):02d}"
     raise SettingError(name, raw, "mã tỉnh thống kê 2 chữ số (vd. 20 là Lạng Sơn) hoặc 'all'")
+
+
+def env_base_url(name: str, default: str = "", *, environ: Mapping[str, str] | None = None) -> str:
+    """An absolute http(s) address without a trailing slash, or '' (not set)."""
+    from urllib.parse import urlsplit
+
+    raw = (environ if environ is not None else os.environ).get(name, default).strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise SettingError(name, raw, "địa chỉ tuyệt đối http(s)://tên-miền[/đường-dẫn], không có ? hoặc #")
+    return raw.rstrip("/")

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.env import (
+    env_base_url,
     env_bool,
     env_database,
     env_int,
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "khuyencong.results",
     "khuyencong.portal",
     "khuyencong.advice",
+    "khuyencong.products",
     "khuyencong.api",
 ]
 
@@ -142,6 +144,9 @@ KHUYENCONG_REPEAT_SUPPORT_YEARS = env_int("KHUYENCONG_REPEAT_SUPPORT_YEARS", 3, 
 # more than this many points; the centre concludes only with at least this many submitted score sheets.
 KHUYENCONG_APPRAISAL_DISAGREEMENT_POINTS = env_int("KHUYENCONG_APPRAISAL_DISAGREEMENT_POINTS", 20, minimum=0)
 KHUYENCONG_APPRAISAL_MIN_SCORES = env_int("KHUYENCONG_APPRAISAL_MIN_SCORES", 2, minimum=1)
+# The public site's address as printed on product labels' QR codes (e.g. https://khuyencong.langson.gov.vn);
+# blank: the address the page was asked for.
+KHUYENCONG_PUBLIC_BASE_URL = env_base_url("KHUYENCONG_PUBLIC_BASE_URL")
 
 # Letterheads and signers of generated official documents (paperwork). The defaults follow Lạng Sơn's
 # structure as we understand it; the exact names, symbols and titles are the customer's to confirm.

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bao-cao/", include("khuyencong.results.urls_reports")),
     path("tin-tuc/", include("khuyencong.portal.urls")),
     path("tu-van/", include("khuyencong.advice.urls")),
+    path("san-pham/", include("khuyencong.products.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

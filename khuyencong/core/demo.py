@@ -21,6 +21,7 @@ from khuyencong.establishments.models import Establishment
 from khuyencong.geo.choices import Generation, Level
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.portal.demo import build_demo_news
+from khuyencong.products.demo import build_demo_products
 from khuyencong.projects.demo import build_demo_projects
 from khuyencong.results.demo import build_demo_results
 
@@ -202,4 +203,5 @@ def load_demo(*, province: str = "20") -> DemoReport:
     report.establishments_created += built.establishments_created
     build_demo_results(province=province)  # later values and follow-ups (khuyencong/results/demo.py)
     build_demo_news(actor=admin)  # the 2012 article, in our own words (khuyencong/portal/demo.py)
+    build_demo_products()  # illustrative typical products and rounds (khuyencong/products/demo.py)
     return report
