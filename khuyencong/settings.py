@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "khuyencong.plans",
     "khuyencong.results",
     "khuyencong.portal",
+    "khuyencong.transparency",
     "khuyencong.api",
 ]
 
@@ -197,6 +198,14 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Open data (IATI activity XML). The reporting organisation's identifier must come from the IATI
+# organisation-identifier registry; the default is a placeholder, not a registered identifier (unverified),
+# and the XML says so until it is set. Organisation type 15 (other public sector) is our reading.
+KHUYENCONG_IATI_REPORTING_ORG_REF = env_str("KHUYENCONG_IATI_REPORTING_ORG_REF", "XX-UNVERIFIED-KHUYENCONG")
+KHUYENCONG_IATI_REPORTING_ORG_NAME = env_str(
+    "KHUYENCONG_IATI_REPORTING_ORG_NAME", "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp"
+)
+KHUYENCONG_IATI_REPORTING_ORG_TYPE = env_str("KHUYENCONG_IATI_REPORTING_ORG_TYPE", "15")
 # Reader comments accepted from one address per window: (count, seconds). Not a legal figure; tune freely.
 PORTAL_COMMENT_RATE = (3, 600)
 
