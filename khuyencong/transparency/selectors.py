@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.geo.choices import Generation, Level
@@ -74,7 +75,7 @@ class Filters:
         commune = str(params.get("commune") or "").strip()
         year: int | None = None
         if year_raw:
-            this_year = dt.date.today().year + 1
+            this_year = timezone.localdate().year + 1
             if not year_raw.isdigit() or not FIRST_YEAR <= int(year_raw) <= this_year:
                 errors["year"] = _("Năm phải là số từ %(first)s đến %(last)s, ví dụ 2012.") % {
                     "first": FIRST_YEAR,
@@ -276,7 +277,7 @@ def _result_record(row: ResultRow, policy: Policy) -> dict[str, Any]:
 
 def public_projects(*, filters: Filters | None = None) -> QuerySet[Project]:
     """The public projects (no projection yet), newest plan year first."""
-    qs = Project.objects.filter(public_status_filter())
+    qs: QuerySet[Project] = Project.objects.filter(public_status_filter())
     if filters is not None:
         qs = filters.apply(qs)
     return qs.order_by("-plan_year", "code_key")
@@ -375,7 +376,8 @@ def _project(p: Project, policy: Policy, catalogue: Sequence[Indicator]) -> Publ
     if shows(F.SETTLED):
         row.settled_amount = p.settled_amount
         row.settled_on = p.liquidation_date if p.settled_amount is not None else None
-    acceptance = getattr(p, "acceptance", None) if _has_acceptance(p) else None
+    # A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
+    acceptance = getattr(p, "acceptance", None)
     accepted = acceptance is not None and acceptance.accepted
     if accepted and (shows(F.ACHIEVED_RESULTS) or shows(F.DATES)):
         row.accepted_on = acceptance.held_on if acceptance else None
@@ -409,14 +411,6 @@ def _project(p: Project, policy: Policy, catalogue: Sequence[Indicator]) -> Publ
     if shows(F.STATUS):
         row.status, row.status_label = p.status, str(p.get_status_display())
     return row
-
-
-def _has_acceptance(p: Project) -> bool:
-    try:
-        p.acceptance  # noqa: B018 - a missing reverse one-to-one raises
-    except Project.acceptance.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
-        return False
-    return True
 
 
 def _later_results(p: Project, catalogue: Iterable[Indicator]) -> list[ResultRow]:
