@@ -195,6 +195,7 @@ SHIPPED_DATA = [
     ("rules.RuleSet", "khuyencong.rules.migrations.0002_default_rule_sets"),
     ("projects.AcceptanceChecklistItem", "khuyencong.projects.migrations.0008_default_acceptance_checklist"),
     ("appraisal.CriteriaSet", "khuyencong.appraisal.migrations.0002_default_criteria"),
+    ("transparency.PublicationRule", "khuyencong.transparency.migrations.0002_default_policy"),
 ]
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "khuyencong.portal",
     "khuyencong.advice",
     "khuyencong.products",
+    "khuyencong.transparency",
     "khuyencong.api",
 ]
 
@@ -228,6 +229,14 @@ CACHES = {
 # Changes bump it at once; only an article scheduled for later waits up to this long to appear.
 PUBLIC_CACHE_SECONDS = env_int("KHUYENCONG_PUBLIC_CACHE_SECONDS", 300, minimum=0)
 
+# Open data (IATI activity XML). The reporting organisation's identifier must come from the IATI
+# organisation-identifier registry; the default is a placeholder, not a registered identifier (unverified),
+# and the XML says so until it is set. Organisation type 15 (other public sector) is our reading.
+KHUYENCONG_IATI_REPORTING_ORG_REF = env_str("KHUYENCONG_IATI_REPORTING_ORG_REF", "XX-UNVERIFIED-KHUYENCONG")
+KHUYENCONG_IATI_REPORTING_ORG_NAME = env_str(
+    "KHUYENCONG_IATI_REPORTING_ORG_NAME", "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp"
+)
+KHUYENCONG_IATI_REPORTING_ORG_TYPE = env_str("KHUYENCONG_IATI_REPORTING_ORG_TYPE", "15")
 # Reader comments accepted from one address per window: (count, seconds). Not a legal figure; tune freely.
 PORTAL_COMMENT_RATE = (3, 600)
 # Requests for advice accepted from one address per window: (count, seconds); same nature as above.
