@@ -43,7 +43,7 @@ from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -113,6 +113,11 @@ def watch(model: type[models.Model], *groups: str) -> None:
     uid = f"public_cache:{model._meta.label}:{','.join(groups)}"
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
+    # Adding to or removing from a many-to-many relation saves no row of the model itself.
+    for m2m in model._meta.many_to_many:
+        m2m_changed.connect(
+            changed, sender=m2m.remote_field.through, weak=False, dispatch_uid=f"{uid}:{m2m.name}"
+        )
 
 
 def clear() -> None:

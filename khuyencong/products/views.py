@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from khuyencong.core.forms import add_service_error
 from khuyencong.core.http import AuthedRequest
+from khuyencong.core.public_cache import public_page
 from khuyencong.products import qr, selectors, services, workflow
 from khuyencong.products.choices import CRITERIA, ProductGroup, RecognitionLevel, RoundStatus
 from khuyencong.products.forms import (
@@ -48,6 +49,7 @@ PUBLIC_IMAGE_MAX_AGE = 24 * 3600
 # --- public ----------------------------------------------------------------------------------------
 
 
+@public_page("products")
 @require_GET
 def product_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.CatalogueFilters.from_query(request.GET)
@@ -84,6 +86,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page("products")
 @require_GET
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = selectors.public_product_get(slug=slug)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from khuyencong.core.public_cache import public_page
 from khuyencong.geo.choices import Generation, Level
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.projects.choices import ContentCategory
@@ -55,6 +56,7 @@ def _bad_request_text(errors: Errors) -> HttpResponse:
     )
 
 
+@public_page("projects")
 @require_safe
 def project_list(request: HttpRequest) -> HttpResponse:
     policy = selectors.current_policy()
@@ -108,6 +110,7 @@ def _map(row: PublicProject) -> charts.MapChart | None:
     )
 
 
+@public_page("projects")
 @require_safe
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     policy = selectors.current_policy()
