@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "khuyencong.plans",
     "khuyencong.results",
     "khuyencong.portal",
+    "khuyencong.ops",
     "khuyencong.api",
 ]
 
