@@ -103,7 +103,7 @@ def figures(cursor: Any, existing: set[str], quote: Callable[[str], str]) -> Fig
         if table not in existing:
             continue
         sums = "".join(f", COALESCE(SUM({quote(c)}), 0)" for c in columns)
-        cursor.execute(f"SELECT COUNT(*){sums} FROM {quote(table)}")  # noqa: S608 - names from models
+        cursor.execute(f"SELECT COUNT(*){sums} FROM {quote(table)}")
         row = cursor.fetchone()
         result.tables[table] = int(row[0])
         for column, total in zip(columns, row[1:], strict=True):
@@ -224,11 +224,15 @@ def _pg_environment(alias: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise ArchiveError(
             _("%(tool)s thất bại (mã %(code)s): %(error)s")
-            % {"tool": Path(command[0]).name, "code": result.returncode, "error": result.stderr.strip()[-2000:]}
+            % {
+                "tool": Path(command[0]).name,
+                "code": result.returncode,
+                "error": result.stderr.strip()[-2000:],
+            }
         )
 
 
@@ -358,8 +362,10 @@ def _safe_relative(name: str) -> PurePosixPath:
         or path.is_absolute()
         or any(part in ("", ".", "..") for part in name.split("/"))
     ):
-        raise ArchiveError(
-            _("Bản sao lưu chứa đường dẫn không an toàn “%(name)s” (tuyệt đối hoặc có “..”); từ chối khôi phục.")
+        raise _refuse(
+            _(
+                "Bản sao lưu chứa đường dẫn không an toàn “%(name)s” (tuyệt đối hoặc có “..”); từ chối khôi phục."
+            )
             % {"name": name}
         )
     return path
@@ -399,7 +405,13 @@ def _load_manifest(tar: tarfile.TarFile, members: dict[str, tarfile.TarInfo]) ->
             _("Bản sao lưu có định dạng phiên bản %(version)s; phiên bản này chỉ đọc định dạng %(ours)s.")
             % {"version": manifest.get("format_version"), "ours": FORMAT_VERSION}
         )
-    for key, kind in (("database", dict), ("tables", dict), ("money", dict), ("media", dict), ("migrations", list)):
+    for key, kind in (
+        ("database", dict),
+        ("tables", dict),
+        ("money", dict),
+        ("media", dict),
+        ("migrations", list),
+    ):
         if not isinstance(manifest.get(key), kind):
             raise _refuse(_("manifest.json thiếu mục “%(key)s”.") % {"key": key})
     return manifest
@@ -444,9 +456,11 @@ def _extract(tar: tarfile.TarFile, info: tarfile.TarInfo, target: Path, entry: d
 def check_archive(path: Path, staging: Path, *, vendor: str) -> Checked:
     """Open, check and extract the archive into `staging` (which must not exist); raise ArchiveError."""
     try:
-        tar = tarfile.open(path, "r:*")
+        tar = tarfile.open(path, "r:*")  # noqa: SIM115 - closed by the `with tar` below
     except (OSError, tarfile.TarError) as exc:
-        raise _refuse(_("Không mở được bản sao lưu %(path)s: %(error)s.") % {"path": path, "error": exc}) from None
+        raise _refuse(
+            _("Không mở được bản sao lưu %(path)s: %(error)s.") % {"path": path, "error": exc}
+        ) from None
     with tar:
         try:
             infos = tar.getmembers()
@@ -480,11 +494,14 @@ def check_archive(path: Path, staging: Path, *, vendor: str) -> Checked:
         unexpected = sorted(set(members) - set(expected) - {MANIFEST})
         if unexpected:
             raise _refuse(
-                _("Bản sao lưu chứa tệp không có trong manifest: %(names)s.") % {"names": ", ".join(unexpected[:5])}
+                _("Bản sao lưu chứa tệp không có trong manifest: %(names)s.")
+                % {"names": ", ".join(unexpected[:5])}
             )
         missing = sorted(set(expected) - set(members))
         if missing:
-            raise _refuse(_("Bản sao lưu thiếu tệp ghi trong manifest: %(names)s.") % {"names": ", ".join(missing[:5])})
+            raise _refuse(
+                _("Bản sao lưu thiếu tệp ghi trong manifest: %(names)s.") % {"names": ", ".join(missing[:5])}
+            )
         staging.mkdir(mode=0o700)
         root = staging.resolve()
         for name in expected:
@@ -511,7 +528,9 @@ def _unknown_migrations(manifest: dict[str, Any]) -> list[str]:
     return sorted(set(manifest["migrations"]) - _known_migrations())
 
 
-def differences(manifest: dict[str, Any], counted: Figures, media: dict[str, dict[str, Any]] | None) -> list[str]:
+def differences(
+    manifest: dict[str, Any], counted: Figures, media: dict[str, dict[str, Any]] | None
+) -> list[str]:
     """Every way the installation differs from what the manifest says, as lines for a person."""
     lines: list[str] = []
     for table, count in sorted(manifest["tables"].items()):

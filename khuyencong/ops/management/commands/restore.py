@@ -54,7 +54,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if wrong:
             raise CommandError(
-                _("Đã khôi phục nhưng kết quả KHÔNG khớp bản sao lưu:\n%(lines)s") % {"lines": "\n".join(wrong)}
+                _("Đã khôi phục nhưng kết quả KHÔNG khớp bản sao lưu:\n%(lines)s")
+                % {"lines": "\n".join(wrong)}
             )
         self.stdout.write(
             self.style.SUCCESS(
