@@ -124,12 +124,13 @@ def _proposal(officer: Any, unit: Any, code: str, amount: int, score: str) -> An
 def submitted_plan(count: str, extra: str = "0") -> None:
     """A 2031 local plan of `count` proposals (100 tr.đ each, envelope exactly their sum), submitted;
     and `extra` further proposals of the year (10 tr.đ each) that the plan does not hold."""
+    from khuyencong.geo.choices import Generation, Level
     from khuyencong.geo.models import AdministrativeUnit
     from khuyencong.plans import services
     from khuyencong.plans.services import PlanRules
 
     officer = user("canbo")
-    unit = AdministrativeUnit.objects.filter(level="commune", generation="current").order_by("pk").first()
+    unit = AdministrativeUnit.objects.filter(level=Level.COMMUNE, generation=Generation.CURRENT).order_by("pk").first()
     planned = [_proposal(officer, unit, f"KC-PLAN-{i:03d}", 100 * M, "80") for i in range(int(count))]
     plan = services.plan_create(
         actor=officer,
@@ -255,7 +256,11 @@ def report_state(run_id: str) -> None:
 
 
 def race(kind: str, target: str, threads: str) -> None:
-    """`threads` threads, each with its own connection, released at once against one plan or project."""
+    """`threads` threads, each with its own connection, released at once against one plan or project.
+
+    kind: "plan" (approve the plan `target`), "approve" (approve the project `target`), "advance"
+    (advance 7 tr.đ on the project `target`), "mixed" (`target` = plan id, then one proposal per
+    further thread)."""
     from django.core.exceptions import ValidationError
     from django.db import OperationalError, connections
 
@@ -272,7 +277,24 @@ def race(kind: str, target: str, threads: str) -> None:
     def act(i: int) -> None:
         try:
             start.wait()
-            if kind == "plan":
+            if kind == "mixed":
+                # Thread 0 approves the plan; the others each approve one proposal outside it.
+                plan_id, *others = target.split(",")
+                if i == 0:
+                    plan_services.plan_approve(
+                        plan=AnnualPlan(pk=int(plan_id)),
+                        actor=leader,
+                        decision_number="1/QĐ",
+                        decision_date=dt.date(2031, 1, 5),
+                    )
+                else:
+                    services.project_approve(
+                        project=Project(pk=int(others[i - 1])),
+                        actor=leader,
+                        decision_number=f"{i}/QĐ",
+                        decision_date=dt.date(2031, 1, 5),
+                    )
+            elif kind == "plan":
                 plan_services.plan_approve(
                     plan=AnnualPlan(pk=int(target)),
                     actor=leader,
