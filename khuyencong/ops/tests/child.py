@@ -130,7 +130,11 @@ def submitted_plan(count: str, extra: str = "0") -> None:
     from khuyencong.plans.services import PlanRules
 
     officer = user("canbo")
-    unit = AdministrativeUnit.objects.filter(level=Level.COMMUNE, generation=Generation.CURRENT).order_by("pk").first()
+    unit = (
+        AdministrativeUnit.objects.filter(level=Level.COMMUNE, generation=Generation.CURRENT)
+        .order_by("pk")
+        .first()
+    )
     planned = [_proposal(officer, unit, f"KC-PLAN-{i:03d}", 100 * M, "80") for i in range(int(count))]
     plan = services.plan_create(
         actor=officer,

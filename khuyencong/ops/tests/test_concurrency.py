@@ -64,7 +64,9 @@ def submitted_plan(officer, unit, count: int) -> tuple[AnnualPlan, list[Project]
         actor=officer,
         year=YEAR,
         level="local",
-        rules=PlanRules(reference_date=dt.date(2030, 11, 1), envelopes={"provincial": 100 * M * count}, gap_ppm=0),
+        rules=PlanRules(
+            reference_date=dt.date(2030, 11, 1), envelopes={"provincial": 100 * M * count}, gap_ppm=0
+        ),
     )
     scenario = plan_services.plan_optimize(plan=plan, actor=officer, name="Trình")
     plan_services.plan_submit(plan=plan, actor=officer, scenario=scenario)
@@ -98,7 +100,9 @@ def at_once(actions: list[Callable[[], object]]) -> list[str]:
 
 
 def approvals_of(project: Project) -> int:
-    return sum(1 for e in history(project) if e.changes.get("status", {}).get("after") == Status.APPROVED.label)
+    return sum(
+        1 for e in history(project) if e.changes.get("status", {}).get("after") == Status.APPROVED.label
+    )
 
 
 def committed(year: int = YEAR) -> int:
@@ -202,7 +206,9 @@ def test_a_plan_approval_racing_approvals_outside_it_never_overspends_the_envelo
 def test_once_the_plan_is_approved_an_approval_outside_it_cannot_overspend_its_envelope(officer, leader, geo):
     plan, _planned = submitted_plan(officer, geo.tam_thanh, 2)
     extra = proposal(officer, geo.tam_thanh, "KC-NGOAI-1", 10 * M, "50")
-    plan_services.plan_approve(plan=plan, actor=leader, decision_number="1/QĐ", decision_date=dt.date(2031, 1, 5))
+    plan_services.plan_approve(
+        plan=plan, actor=leader, decision_number="1/QĐ", decision_date=dt.date(2031, 1, 5)
+    )
     with pytest.raises(ValidationError, match="vượt dự toán") as refused:
         services.project_approve(
             project=extra, actor=leader, decision_number="2/QĐ", decision_date=dt.date(2031, 1, 6)
@@ -218,7 +224,9 @@ def test_once_the_plan_is_approved_an_approval_outside_it_cannot_overspend_its_e
         actor=officer,
         rules=PlanRules(reference_date=dt.date(2030, 11, 1), envelopes={"provincial": 210 * M}, gap_ppm=0),
     )
-    services.project_approve(project=extra, actor=leader, decision_number="3/QĐ", decision_date=dt.date(2031, 2, 1))
+    services.project_approve(
+        project=extra, actor=leader, decision_number="3/QĐ", decision_date=dt.date(2031, 2, 1)
+    )
     assert committed() == 210 * M
 
 
@@ -295,6 +303,8 @@ def test_fifty_simultaneous_approvals_and_advances_of_one_project_on_a_sqlite_fi
     outcomes = demo.child("race", "advance", str(project), str(THREADS))
     assert outcomes.count("ok") == 1 and outcomes.count("refused") == THREADS - 1, outcomes  # 7 of 10 tr.đ
     db = sqlite3.connect(demo.sqlite_file)
-    (total,) = db.execute("SELECT SUM(amount) FROM projects_advance WHERE project_id = ?", (project,)).fetchone()
+    (total,) = db.execute(
+        "SELECT SUM(amount) FROM projects_advance WHERE project_id = ?", (project,)
+    ).fetchone()
     db.close()
     assert total == 7 * M
