@@ -186,7 +186,10 @@ def queue_report() -> None:
 
     with transaction.atomic():
         run = ReportRun.objects.create(
-            kind="summary", format="xlsx", parameters={"year": 2012}, requested_by=user("canbo")
+            kind="annual",
+            format="xlsx",
+            parameters={"year": 2012, "to_year": None, "filters": {}},
+            requested_by=user("canbo"),
         )
         transaction.on_commit(lambda: generate_report.enqueue(run.pk))
     emit({"run": run.pk})
