@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from khuyencong.ops.tests.installation import Installation, copy_of, demo_template
@@ -5,8 +7,10 @@ from khuyencong.ops.tests.installation import Installation, copy_of, demo_templa
 
 @pytest.fixture(scope="session")
 def demo_var(tmp_path_factory) -> object:
-    # The parent of the per-worker base folder is shared by every xdist worker of this run.
-    return demo_template(tmp_path_factory.getbasetemp().parent)
+    # Under xdist the parent of the per-worker base folder is this run's, shared by its workers; without
+    # xdist that parent is shared by every run, so the run's own base folder is used.
+    base = tmp_path_factory.getbasetemp()
+    return demo_template(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
 
 
 @pytest.fixture
