@@ -18,6 +18,18 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+
+def pytest_collection_modifyitems(config, items):
+    """`postgres_only` tests run in the PostgreSQL stage (KHUYENCONG_EXPECT_DB=postgresql); elsewhere they
+    are deselected (not skipped: they are not part of that run at all)."""
+    if os.environ.get("KHUYENCONG_EXPECT_DB") == "postgresql":
+        return
+    dropped = [item for item in items if item.get_closest_marker("postgres_only")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
+
+
 PASSWORD = "mat-khau-thu-nghiem-2025"
 
 

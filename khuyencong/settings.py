@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "khuyencong.advice",
     "khuyencong.products",
     "khuyencong.transparency",
+    "khuyencong.ops",
     "khuyencong.api",
 ]
 

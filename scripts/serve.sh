@@ -27,6 +27,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # $UV may be "python3 -m uv" when uv is not on PATH, hence unquoted.
+# Before anything runs: fail what a killed worker left "running" and remove orphan files (ops/recovery.py).
+# shellcheck disable=SC2086
+$UV run --frozen --no-sync khuyencong recover_interrupted
 # shellcheck disable=SC2086
 $UV run --frozen --no-sync gunicorn --config gunicorn.conf.py &
 pids+=($!)

@@ -6,3 +6,10 @@ class PlansConfig(AppConfig):
     name = "khuyencong.plans"
     label = "plans"
     verbose_name = _("Kế hoạch khuyến công năm")
+
+    def ready(self) -> None:
+        from khuyencong.plans.services import envelope_guard
+        from khuyencong.projects import services as project_services
+
+        if envelope_guard not in project_services.APPROVAL_GUARDS:
+            project_services.APPROVAL_GUARDS.append(envelope_guard)

@@ -796,6 +796,66 @@ def _check_committed(plan: AnnualPlan) -> None:
         )
 
 
+def _committed_by_fund(year: int, level: str, *, adding: Project, granted: int) -> dict[str, int]:
+    """Money held per fund by the year's approved projects, with `adding` at `granted`, split over the
+    sources as the optimiser splits a commitment."""
+    totals: dict[str, int] = {}
+    rows = [
+        (p, int(p.approved_support or 0)) for p in commitments(year=year, level=level) if p.pk != adding.pk
+    ]
+    for project, approved in [*rows, (adding, granted)]:
+        budget = _support_budget(project) or {main_fund(level): 1}
+        for fund, share in zip(budget, opt.apportion(approved, list(budget.values())), strict=True):
+            totals[fund] = totals.get(fund, 0) + share
+    return totals
+
+
+def envelope_guard(project: Project) -> project_services.ApprovalCheck:
+    """Registered in `project_approve` (PlansConfig.ready): once the plan of a year and level is approved,
+    approving a proposal outside it must not push that year's commitments over the plan's envelope.
+
+    The plan in force is locked first, before the project: an approval outside the plan waits for a plan
+    approval running at the same moment (and the other way round), so neither decides on money the
+    other is about to commit. While the plan is a draft or submitted nothing is checked here: its own
+    approval checks every commitment of the year then (`_check_committed`)."""
+    row = Project.objects.filter(pk=project.pk).values_list("plan_year", "level").first()
+    plan = None
+    if row is not None and row[0] is not None:
+        plan = (
+            AnnualPlan.objects.select_for_update()
+            .filter(year=row[0], level=row[1])
+            .exclude(status=PlanStatus.REVISED)
+            .first()
+        )
+
+    def check(locked: Project, granted: int) -> None:
+        if plan is None or plan.status != PlanStatus.APPROVED:
+            return
+        envelopes = plan.envelope_map()
+        totals = _committed_by_fund(plan.year, plan.level, adding=locked, granted=granted)
+        for fund, total in totals.items():
+            envelope = envelopes.get(fund, 0)
+            if total > envelope:
+                raise ValidationError(
+                    {
+                        "approved_support": _(
+                            "Phê duyệt đề án %(code)s sẽ vượt dự toán %(fund)s của %(plan)s "
+                            "(đã phê duyệt): tổng cam kết sẽ là %(total)s, dự toán %(envelope)s. "
+                            "Hãy điều chỉnh kế hoạch (bổ sung dự toán) trước khi phê duyệt."
+                        )
+                        % {
+                            "code": locked.code,
+                            "fund": explain.fund_label(fund),
+                            "plan": str(plan),
+                            "total": vnd(total),
+                            "envelope": vnd(envelope),
+                        }
+                    }
+                )
+
+    return check
+
+
 def _move(plan: AnnualPlan, *, to: PlanStatus, actor: Any, reason: str = "", **fields: Any) -> AnnualPlan:
     before = audit.snapshot(plan)
     plan.status = to

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -28,6 +29,19 @@ def may_upload(user: Any, project: Project) -> bool:
     if project.created_by_id is not None and project.created_by_id == user.pk:
         return True
     return role == Role.BUSINESS and workflow.acts_in_scope(project, user)
+
+
+def storage_error_message(exc: OSError, name: str) -> str:
+    """What the person uploading reads when the server cannot write the file (nothing was saved)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _(
+            "Không lưu được tệp đính kèm (file) “%(name)s”: máy chủ đã hết dung lượng lưu trữ. Hồ sơ chưa "
+            "thay đổi; hãy báo quản trị hệ thống giải phóng dung lượng rồi tải lên lại."
+        ) % {"name": name}
+    return _(
+        "Không lưu được tệp đính kèm (file) “%(name)s” do lỗi ghi trên máy chủ (%(error)s). Hồ sơ chưa "
+        "thay đổi; hãy thử lại hoặc báo quản trị hệ thống."
+    ) % {"name": name, "error": exc.strerror or exc.__class__.__name__}
 
 
 @transaction.atomic
@@ -59,7 +73,13 @@ def project_document_upload(
     name = documents.storage_name(project_id=locked.pk, sha256=checked.sha256, ext=checked.ext)
     if default_storage.exists(name):  # left behind by an earlier failure: no row points at it
         default_storage.delete(name)
-    document.file.save(name, upload, save=False)
+    try:
+        document.file.save(name, upload, save=False)
+    except OSError as exc:
+        # A full disk or a write error: the storage may have left part of the file; it goes too.
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        raise documents.refuse(storage_error_message(exc, checked.original_name)) from exc
     stored = document.file.name
     # If the row or its audit cannot be written, the file goes too.
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -67,6 +67,13 @@ EDITABLE_FIELDS = (
 DEDICATED = frozenset({S.SUBMITTED, S.APPROVED, S.CONTRACTED, S.ACCEPTED, S.NOT_ACCEPTED, S.SETTLED})
 # Until it is approved a proposal can be reworked; afterwards only an adjustment changes it.
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED, S.SUBMITTED, S.UNDER_APPRAISAL})
+
+# What other apps check when a project is approved (the annual plan's envelope: `plans` registers its
+# guard in AppConfig.ready, so this app does not import plans). A guard is called before the project's
+# row is locked and takes the locks it needs, so every approval of a year takes them in one order (plan,
+# then project: no deadlock with a plan's approval); it returns the check to run on the amount granted.
+ApprovalCheck = Callable[[Project, int], None]
+APPROVAL_GUARDS: list[Callable[[Project], ApprovalCheck]] = []
 
 
 def amount(value: Any, *, field: str, minimum: int = 0) -> int:
@@ -378,6 +385,7 @@ def project_approve(
     The decision may grant less than was asked (a plan funding a proposal in part), never more;
     without an amount it grants the support requested.
     """
+    checks = [guard(project) for guard in APPROVAL_GUARDS]
     locked = _lock(project)
     _require_data_move(locked, to=S.APPROVED, actor=actor)
     if not decision_number.strip():
@@ -394,6 +402,8 @@ def project_approve(
                 % {"granted": vnd(granted), "requested": vnd(requested)}
             }
         )
+    for check in checks:
+        check(locked, granted)
     return _move(
         locked,
         to=S.APPROVED,
