@@ -180,6 +180,8 @@ class PublicProject:
     plan_year: int | None = None
     commune: str | None = None
     commune_generation: str | None = None
+    # The commune's province (for the map's outline); internal, never part of a download.
+    province_id: int | None = None
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     description: str | None = None
@@ -345,6 +347,14 @@ def _project(p: Project, policy: Policy, catalogue: Sequence[Indicator]) -> Publ
         unit = p.unit
         row.commune = str(unit)
         row.commune_generation = unit.generation
+        parent = unit.parent
+        row.province_id = (
+            None
+            if parent is None
+            else parent.pk
+            if unit.generation == Generation.CURRENT
+            else parent.parent_id
+        )
         row.latitude = unit.latitude if unit.latitude is not None else getattr(unit.parent, "latitude", None)
         row.longitude = (
             unit.longitude if unit.longitude is not None else getattr(unit.parent, "longitude", None)
