@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_tasks import task
 
+from khuyencong.projects.document_services import storage_error_message
 from khuyencong.results import reports
 from khuyencong.results.choices import ReportStatus
 from khuyencong.results.models import ReportRun
@@ -44,7 +45,22 @@ def generate_report(run_id: int) -> str:
             status=ReportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         raise
-    run.file.save(f"{run_id}-{spec.file_stem()}.{run.format}", ContentFile(content), save=False)
+    name = f"{run_id}-{spec.file_stem()}.{run.format}"
+    target = run.file.field.generate_filename(run, name)
+    try:
+        run.file.save(name, ContentFile(content), save=False)
+    except OSError as exc:
+        # A full disk or a write error: whatever part of the file was written goes, and the page says why
+        # instead of waiting for a file that will never come.
+        log.exception("Report %s could not be stored", run_id)
+        if run.file.storage.exists(target):
+            run.file.storage.delete(target)
+        ReportRun.objects.filter(pk=run_id).update(
+            status=ReportStatus.FAILED,
+            error=storage_error_message(exc, name),
+            finished_at=timezone.now(),
+        )
+        raise
     ReportRun.objects.filter(pk=run_id).update(
         file=run.file.name, status=ReportStatus.DONE, progress=100, step="", finished_at=timezone.now()
     )

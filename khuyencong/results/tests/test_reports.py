@@ -144,6 +144,27 @@ def test_the_task_makes_the_file_records_progress_and_the_requester_downloads_it
     assert client.get(f"/bao-cao/{run.pk}/tai-ve/").status_code == 404
 
 
+def test_a_full_disk_fails_the_run_with_a_clear_message_and_leaves_no_partial_file(
+    settings, tmp_path, programme, officer
+):
+    from khuyencong.ops.tests.test_faults import FullDiskStorage
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{FullDiskStorage.__module__}.FullDiskStorage"},
+    }
+    run = ReportRun.objects.create(
+        kind="multi_year", format="pdf", parameters={"year": 2023, "to_year": 2025}, requested_by=officer
+    )
+    with pytest.raises(OSError):
+        generate_report.call(run.pk)
+    run.refresh_from_db()
+    assert run.status == ReportStatus.FAILED
+    assert not run.file
+    assert "hết dung lượng" in run.error
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))
+
+
 def test_the_page_queues_a_report_and_shows_its_progress(
     client, programme, leader, django_capture_on_commit_callbacks
 ):
