@@ -141,7 +141,11 @@ class Project(models.Model):
         verbose_name = _("đề án")
         verbose_name_plural = _("đề án")
         ordering = ["-plan_year", "code_key"]
-        indexes = [models.Index(fields=["status", "plan_year"], name="project_status_year")]
+        indexes = [
+            models.Index(fields=["status", "plan_year"], name="project_status_year"),
+            # Every list of projects is in this order: with 40,000 rows a page is an index walk, not a sort.
+            models.Index(fields=["-plan_year", "code_key"], name="project_year_code"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(eligible_cost__gte=0), name="project_eligible_cost_non_negative"
