@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.env import (
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "khuyencong.core.middleware.ChosenLanguageMiddleware",
@@ -205,6 +207,24 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Content-Security-Policy (django-csp; Django 5.2 has none of its own): scripts only from our own static
+# files, never inline, so injected markup cannot run. Inline *styles* stay allowed: the SVG charts and
+# a few templates set colours and widths in style attributes, and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # Caches. `public_pages` holds whole anonymous pages (core.public_cache) and `public_versions` the
 # version stamp of each group of pages, which services bump on every change. Both are files under
 # var/cache: gunicorn runs several worker processes (gunicorn.conf.py) and recycles each after about

@@ -273,9 +273,15 @@ def scenario_view(request: AuthedRequest, pk: int, scenario: int) -> HttpRespons
 @login_required
 def compare_view(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = plan_get(user=request.user, pk=pk)
+    # The ticked boxes of the plan page (no script needed), or a and b in a shared link.
+    picked = request.GET.getlist("pick") or [request.GET.get("a", ""), request.GET.get("b", "")]
+    picked = [value for value in picked if value]
+    if len(picked) != 2:
+        messages.error(request, _("Hãy đánh dấu đúng hai phương án để so sánh."))
+        return redirect(plan.get_absolute_url())
     try:
-        first = scenario_get(plan=plan, pk=int(request.GET.get("a", "")))
-        second = scenario_get(plan=plan, pk=int(request.GET.get("b", "")))
+        first = scenario_get(plan=plan, pk=int(picked[0]))
+        second = scenario_get(plan=plan, pk=int(picked[1]))
     except ValueError:
         raise Http404 from None
     a_lines = {line.project_id: line for line in scenario_lines(first)}

@@ -91,6 +91,11 @@ def test_running_comparing_and_downloading(client, officer, plan):
     compare = client.get(f"/ke-hoach/{plan.pk}/so-sanh/", {"a": scenario.pk, "b": other.pk}).content.decode()
     assert "Theo điểm" in compare and "Thêm 100 tr.đ" in compare
     assert "2 đề án khác nhau giữa hai phương án." in compare  # A in, C out
+    # The plan page's ticked boxes compare without any script; one box alone is sent back with a message.
+    ticked = client.get(f"/ke-hoach/{plan.pk}/so-sanh/", {"pick": [scenario.pk, other.pk]}).content.decode()
+    assert "2 đề án khác nhau giữa hai phương án." in ticked
+    alone = client.get(f"/ke-hoach/{plan.pk}/so-sanh/", {"pick": [scenario.pk]}, follow=True)
+    assert "Hãy đánh dấu đúng hai phương án để so sánh." in alone.content.decode()
     workbook = client.get(f"/ke-hoach/{plan.pk}/phu-luc.xlsx", {"phuong_an": other.pk})
     assert workbook.status_code == 200
     assert workbook["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
