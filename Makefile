@@ -6,8 +6,8 @@
 #   make setup     the set-up half of `make run`
 #   make check     fast loop: ruff, mypy, pytest on SQLite without the browser tests
 #   make test      everything CI runs: lint, SQLite, PostgreSQL (throwaway cluster), browser tests
-#   make bench     search benchmarks (SQLite and a throwaway PostgreSQL; BENCH_ARGS="-n 100000" etc.)
-#                  and the annual-plan optimiser (bench/plan.py)
+#   make bench     every benchmark (scripts/bench.sh: search, summary, portal, plan, paperwork, import) on
+#                  SQLite and a throwaway PostgreSQL, reports in bench/results/; BENCH="portal plan" for some
 #   make messages  refresh and compile the vi/en translation catalogues
 
 SHELL := /bin/bash
@@ -22,7 +22,7 @@ UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 export UV
 RUN := $(UV) run --frozen --no-sync
 PYTHON ?= python3
-BENCH_ARGS ?=
+BENCH ?=
 
 .PHONY: help run setup deps venv uv check test test-lint test-sqlite test-postgres test-browser \
         bench messages clean
@@ -88,10 +88,10 @@ test-browser: deps
 # ---------------------------------------------------------------------------------------------------
 # Benchmarks and translations
 
-bench: venv
-	scripts/system-packages.sh postgresql
-	PGCLUSTER_DB=khuyencong_bench scripts/with-pgcluster.sh BENCH_POSTGRES_URL $(RUN) python -m bench.search $(BENCH_ARGS)
-	$(RUN) python -m bench.plan
+bench: deps
+	scripts/system-packages.sh postgresql wrk pango
+	$(RUN) khuyencong collectstatic --noinput --verbosity 0
+	PGCLUSTER_DB=khuyencong_bench scripts/with-pgcluster.sh BENCH_POSTGRES_URL scripts/bench.sh $(BENCH)
 
 messages: venv
 	scripts/system-packages.sh gettext
