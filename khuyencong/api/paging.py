@@ -25,7 +25,8 @@ class Page(PaginationBase):
         pages: int
 
     def paginate_queryset(self, queryset: Any, pagination: Input, request: HttpRequest, **params: Any) -> Any:
-        count = queryset.count()
+        # A list (rows built in Python) counts with len(); a queryset with one COUNT query.
+        count = len(queryset) if isinstance(queryset, list) else queryset.count()
         start = (pagination.page - 1) * pagination.page_size
         return {
             "items": list(queryset[start : start + pagination.page_size]),
