@@ -355,9 +355,8 @@ def set_target(request: HttpRequest, code: Text, indicator: Text, payload: Targe
     response={201: FollowUpOut},
     summary="Ghi kết quả theo dõi sau nghiệm thu 6, 12 hoặc 24 tháng",
 )
-def record_follow_up(
-    request: HttpRequest, code: Text, months: Literal[6, 12, 24], payload: FollowUpIn
-) -> Any:
+def record_follow_up(request: HttpRequest, code: Text, months: int, payload: FollowUpIn) -> Any:
+    # 6, 12 or 24: the service names `months` when it is anything else.
     project = _recorder(request, code)
     yes_no = {True: "yes", False: "no", None: ""}
     form = checked(

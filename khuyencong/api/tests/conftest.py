@@ -118,4 +118,3 @@ def world(officer, leader, geo, hung_long, ba_son_coop):
     return SimpleNamespace(
         draft=draft, proposed=proposed, plan=plan, accepted=accepted, value=value, call=call, geo=geo
     )
-
