@@ -80,3 +80,10 @@ def test_units_are_listed_and_searched_without_diacritics(client, officer, geo):
     assert set(detail["successor_ids"]) == {geo.luong_van_tri.pk, geo.tam_thanh.pk}
     assert detail["valid_to"] == "2025-06-30"
     assert client.get("/api/v1/geo/units/999999").status_code == 404
+
+
+def test_a_page_beyond_any_list_is_refused_not_a_server_error(client, officer):
+    client.force_login(officer)
+    response = client.get("/api/v1/establishments", {"page": 3308061025892772864})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "page"
+    assert client.get("/api/v1/establishments", {"page": 1_000_000}).json()["items"] == []

@@ -7,6 +7,7 @@ Half of the generated requests address records that exist (the `world` fixture),
 past the 404s into the services; the other half keep the generated identifiers.
 """
 
+import os
 import zlib
 
 import schemathesis
@@ -21,7 +22,8 @@ from schemathesis.specs.openapi.checks import (
 
 from khuyencong.accounts.models import ApiToken
 
-EXAMPLES = 12
+# Per operation. A longer exploration: SCHEMATHESIS_EXAMPLES=200 pytest khuyencong/api/tests/test_schemathesis.py
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "12"))
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
