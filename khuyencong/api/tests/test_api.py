@@ -87,3 +87,14 @@ def test_a_page_beyond_any_list_is_refused_not_a_server_error(client, officer):
     response = client.get("/api/v1/establishments", {"page": 3308061025892772864})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "page"
     assert client.get("/api/v1/establishments", {"page": 1_000_000}).json()["items"] == []
+
+
+def test_every_operation_documents_the_common_error_body_for_its_4xx(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    operations = [op for path in doc["paths"].values() for op in path.values()]
+    assert len(operations) > 60
+    for operation in operations:
+        for status in ("401", "403", "404", "409", "422"):
+            content = operation["responses"][status]["content"]["application/json"]
+            assert content["schema"] == {"$ref": "#/components/schemas/ErrorBody"}, operation["operationId"]
+    assert doc["components"]["schemas"]["ErrorBody"]["required"] == ["detail", "errors"]
