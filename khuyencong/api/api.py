@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from khuyencong.accounts.models import ApiToken
+from khuyencong.api.errors import Conflict
 
 
 class TokenAuth(HttpBearer):
@@ -47,7 +48,54 @@ class ErrorBody(Schema):
     errors: list[ErrorItem] = []
 
 
-api = NinjaAPI(
+# Every operation may answer with the common error body; the document says so, so a client (and the
+# schemathesis run in the test suite) knows each 4xx it can meet and its shape.
+ERROR_STATUSES: dict[str, str] = {
+    "400": "Tham số không hợp lệ.",
+    "401": "Cần đăng nhập hoặc khoá API hợp lệ.",
+    "403": "Vai trò hoặc phạm vi của bạn không được phép.",
+    "404": "Không tìm thấy, hoặc ngoài phạm vi của bạn.",
+    "409": "Trạng thái hiện tại của bản ghi không cho phép thao tác này.",
+    "422": "Dữ liệu không hợp lệ; `errors` nêu từng trường.",
+}
+
+
+class KhuyenCongAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorItem"] = {
+            "type": "object",
+            "properties": {
+                "field": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Field"},
+                "message": {"type": "string", "title": "Message"},
+            },
+            "required": ["field", "message"],
+            "title": "ErrorItem",
+        }
+        components["ErrorBody"] = {
+            "type": "object",
+            "properties": {
+                "detail": {"type": "string", "title": "Detail"},
+                "errors": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/ErrorItem"},
+                    "title": "Errors",
+                },
+            },
+            "required": ["detail", "errors"],
+            "title": "ErrorBody",
+        }
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for path in schema["paths"].values():
+            for operation in path.values():
+                responses = operation.setdefault("responses", {})
+                for status, text in ERROR_STATUSES.items():
+                    responses.setdefault(status, {"description": text, "content": body})
+        return schema
+
+
+api = KhuyenCongAPI(
     title="Khuyến công API",
     version="1",
     urls_namespace="api",
@@ -109,6 +157,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error(request, exc.status_code, str(exc))
 
 
+@api.exception_handler(Conflict)
+def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    return error(request, 409, exc.message, [{"field": exc.field, "message": exc.message}])
+
+
 @api.exception_handler(Exception)
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     import logging
@@ -144,12 +197,24 @@ def _wrong_state(request: HttpRequest, exc: TransitionError) -> HttpResponse:
 api.add_router("/projects", projects_router, tags=["projects"])
 api.add_router("/calls", calls_router, tags=["calls"])
 from khuyencong.plans.api import router as plans_router  # noqa: E402
+from khuyencong.plans.workflow import TransitionError as PlanTransitionError  # noqa: E402
+
+
+@api.exception_handler(PlanTransitionError)
+def _plan_wrong_state(request: HttpRequest, exc: PlanTransitionError) -> HttpResponse:
+    items = [{"field": "status", "message": message} for message in exc.messages]
+    return error(request, 409, _("Trạng thái hiện tại của kế hoạch không cho phép thao tác này."), items)
+
 
 api.add_router("/plans", plans_router, tags=["plans"])
 
 from khuyencong.results.api import router as reports_router  # noqa: E402
 
 api.add_router("/reports", reports_router, tags=["reports"])
+
+from khuyencong.results.api_results import router as results_router  # noqa: E402
+
+api.add_router("/results", results_router, tags=["results"])
 
 from khuyencong.appraisal.api import router as appraisal_router  # noqa: E402
 

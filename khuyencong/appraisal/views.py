@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,6 +29,8 @@ from khuyencong.appraisal.forms import (
 from khuyencong.appraisal.minutes import minutes_data, minutes_xlsx
 from khuyencong.appraisal.models import Assignment, Council, CouncilMember, ScoreSheet
 from khuyencong.appraisal.paperwork import appraisal_minutes
+from khuyencong.appraisal.tables import COUNCILS
+from khuyencong.core import export
 from khuyencong.core.forms import add_service_error
 from khuyencong.core.http import AuthedRequest
 from khuyencong.paperwork.kinds import FORMATS
@@ -50,14 +53,19 @@ def may_download_minutes(user: Any, council: Council) -> bool:
 
 
 @login_required
-def council_list_view(request: AuthedRequest) -> HttpResponse:
+def council_list_view(request: AuthedRequest) -> HttpResponseBase:
     if not selectors.can_view_councils(request.user):
         raise PermissionDenied(_("Vai trò của bạn không tham gia thẩm định đề án."))
+    rows = selectors.council_list(user=request.user)
+    fmt = export.requested(request)
+    if fmt:
+        return export.response(COUNCILS, rows, fmt)
     return render(
         request,
         "appraisal/list.html",
         {
-            "councils": selectors.council_list(user=request.user),
+            "councils": rows,
+            "table": COUNCILS,
             "can_manage": selectors.can_manage(request.user),
         },
     )

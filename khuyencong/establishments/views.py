@@ -1,21 +1,19 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts.choices import Role
 from khuyencong.accounts.scope import can_manage_registry
-from khuyencong.core import audit
+from khuyencong.core import audit, export
 from khuyencong.core.http import AuthedRequest
 from khuyencong.establishments import services
 from khuyencong.establishments.forms import EstablishmentFilterForm, EstablishmentForm, MergeForm
@@ -26,6 +24,7 @@ from khuyencong.establishments.selectors import (
     establishment_get,
     establishment_list,
 )
+from khuyencong.establishments.tables import ESTABLISHMENTS
 
 PAGE_SIZE = 25
 # Roles that work with the personal data of a record in their scope.
@@ -50,12 +49,15 @@ def _can_list(user: Any) -> bool:
 
 
 @login_required
-def establishment_list_view(request: AuthedRequest) -> HttpResponse:
+def establishment_list_view(request: AuthedRequest) -> HttpResponseBase:
     if request.user.role == Role.BUSINESS and request.user.establishment_id:
         return redirect("establishments:detail", pk=request.user.establishment_id)
     if not _can_list(request.user):
         raise PermissionDenied
     form, filters = _filters(request)
+    fmt = export.requested(request)
+    if fmt:
+        return export.response(ESTABLISHMENTS, establishment_list(user=request.user, filters=filters), fmt)
     page = EstablishmentPaginator(user=request.user, filters=filters, per_page=PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -65,6 +67,7 @@ def establishment_list_view(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
+        "table": ESTABLISHMENTS,
         "can_create": can_manage_registry(request.user) or request.user.role == Role.COMMUNE_OFFICER,
     }
     template = "establishments/partials/results.html" if request.htmx else "establishments/list.html"
@@ -171,50 +174,10 @@ def establishment_merge_view(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(target)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-EXPORT_COLUMNS = [
-    gettext_lazy("Mã hồ sơ"),
-    gettext_lazy("Tên cơ sở"),
-    gettext_lazy("Loại hình"),
-    gettext_lazy("Mã số thuế"),
-    gettext_lazy("Xã/phường"),
-    gettext_lazy("Địa chỉ"),
-    gettext_lazy("Ngành nghề"),
-    gettext_lazy("Số lao động"),
-]
-
-
 @login_required
-def establishment_export_view(request: AuthedRequest) -> StreamingHttpResponse:
-    """The list as CSV: the same filters and the same scope as the page."""
+def establishment_export_view(request: AuthedRequest) -> HttpResponseBase:
+    """`xuat.csv`, kept for links made before every list had `?format=`: the list as CSV, same scope."""
     if not _can_list(request.user):
         raise PermissionDenied
     _form, filters = _filters(request)
-    rows = establishment_list(user=request.user, filters=filters)
-    writer = csv.writer(_Echo())
-
-    def stream() -> Any:
-        yield "\ufeff"  # Excel opens UTF-8 CSV correctly only with a byte-order mark.
-        yield writer.writerow([str(label) for label in EXPORT_COLUMNS])
-        for est in rows.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    est.pk,
-                    est.name,
-                    est.get_legal_form_display(),
-                    est.tax_code,
-                    str(est.commune),
-                    est.address,
-                    est.get_sector_display(),
-                    est.workers,
-                ]
-            )
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="co-so-cnnt-{stamp}.csv"'
-    return response
+    return export.response(ESTABLISHMENTS, establishment_list(user=request.user, filters=filters), "csv")

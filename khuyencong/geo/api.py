@@ -2,7 +2,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from khuyencong.api.paging import Page
@@ -62,3 +62,36 @@ def list_units(request: HttpRequest, filters: Query[UnitFilterIn]) -> Any:
 @router.get("/units/{pk}", response=UnitDetailOut, summary="Một đơn vị, với các đơn vị kế thừa và tiền thân")
 def get_unit(request: HttpRequest, pk: int) -> Any:
     return unit_get(pk=pk)
+
+
+class PriorityOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    valid_from: str
+    valid_to: str | None
+    legal_basis: str
+    verified: bool = Field(..., description="false: chưa đối chiếu văn bản gốc.")
+    note: str
+
+    @staticmethod
+    def resolve_kind_label(obj: Any) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_valid_from(obj: Any) -> str:
+        return str(obj.valid_from.isoformat())
+
+    @staticmethod
+    def resolve_valid_to(obj: Any) -> str | None:
+        return obj.valid_to.isoformat() if obj.valid_to else None
+
+
+@router.get(
+    "/units/{pk}/priorities",
+    response=list[PriorityOut],
+    summary="Phân loại địa bàn ưu tiên của một đơn vị (khó khăn, biên giới, NTM...), mới nhất trước",
+)
+def list_priorities(request: HttpRequest, pk: int) -> Any:
+    unit = unit_get(pk=pk)
+    return list(unit.priorities.order_by("-valid_from", "kind"))

@@ -5,16 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from khuyencong.core import audit
+from khuyencong.core import audit, export
 from khuyencong.core.forms import add_service_error
 from khuyencong.geo import selectors, services
 from khuyencong.geo.choices import Generation
 from khuyencong.geo.forms import PriorityDeleteForm, PriorityEndForm, PriorityForm, UnitFilterForm
 from khuyencong.geo.models import PriorityClassification
+from khuyencong.geo.tables import UNITS
 
 PAGE_SIZE = 50
 
@@ -25,12 +27,15 @@ def _require_admin(request: HttpRequest) -> None:
 
 
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: HttpRequest) -> HttpResponseBase:
     form = UnitFilterForm(request.GET or None)
+    fmt = export.requested(request)
+    if fmt:
+        return export.response(UNITS, selectors.unit_list(filters=form.filters()), fmt)
     page = Paginator(selectors.unit_list(filters=form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "query": query.urlencode(), "table": UNITS}
     template = "geo/partials/unit_results.html" if getattr(request, "htmx", False) else "geo/unit_list.html"
     return render(request, template, context)
 

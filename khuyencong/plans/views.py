@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khuyencong.core import audit
+from khuyencong.core import audit, export
 from khuyencong.core.forms import add_service_error
 from khuyencong.core.http import AuthedRequest
 from khuyencong.paperwork.pdf import render_pdf
@@ -32,6 +33,7 @@ from khuyencong.plans.forms import (
 )
 from khuyencong.plans.models import AnnualPlan, Scenario, ScenarioLine
 from khuyencong.plans.selectors import plan_get, plan_list, scenario_get, scenario_lines
+from khuyencong.plans.tables import PLANS
 from khuyencong.projects.models import Project
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,7 +51,7 @@ def _fold_errors(form: Any, error: ValidationError) -> None:
 
 
 @login_required
-def plan_list_view(request: AuthedRequest) -> HttpResponse:
+def plan_list_view(request: AuthedRequest) -> HttpResponseBase:
     _sees_plans(request)
     can_create = workflow.role_of(request.user) in workflow.EDITORS
     form = PlanRulesForm(request.POST or None, creating=True, initial=PlanRulesForm.initial_for(None))
@@ -69,10 +71,13 @@ def plan_list_view(request: AuthedRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Đã lập %(plan)s.") % {"plan": plan})
                 return redirect(plan)
+    fmt = export.requested(request)
+    if fmt and request.method == "GET":
+        return export.response(PLANS, plan_list(user=request.user), fmt)
     return render(
         request,
         "plans/list.html",
-        {"plans": plan_list(user=request.user), "form": form, "can_create": can_create},
+        {"plans": plan_list(user=request.user), "table": PLANS, "form": form, "can_create": can_create},
     )
 
 

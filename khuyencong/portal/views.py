@@ -9,15 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from khuyencong.core import export
 from khuyencong.core.forms import add_service_error
 from khuyencong.core.public_cache import public_page, same_origin_post
 from khuyencong.portal import selectors, services
 from khuyencong.portal.forms import ArticleForm, CommentForm, RatingForm
 from khuyencong.portal.models import Article, Comment
+from khuyencong.portal.tables import PENDING_COMMENTS
 
 READER_COOKIE = "kc_reader"
 READER_SALT = "khuyencong.portal.reader"
@@ -161,9 +164,14 @@ def article_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 
 
 @login_required
-def moderation(request: HttpRequest) -> HttpResponse:
+def moderation(request: HttpRequest) -> HttpResponseBase:
     _require_writer(request)
-    return render(request, "portal/moderation.html", {"comments": selectors.pending_comments()[:200]})
+    # The page lists the oldest 200 waiting; its download holds the same rows.
+    comments = selectors.pending_comments()[:200]
+    fmt = export.requested(request)
+    if fmt:
+        return export.response(PENDING_COMMENTS, comments, fmt)
+    return render(request, "portal/moderation.html", {"comments": comments})
 
 
 @login_required

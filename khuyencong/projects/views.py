@@ -11,13 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from khuyencong.core import audit
+from khuyencong.core import audit, export
 from khuyencong.core.http import AuthedRequest
 from khuyencong.core.money import vnd
 from khuyencong.projects import document_services, documents, services, workflow
@@ -40,6 +41,7 @@ from khuyencong.projects.permissions import (
     may_record_advance,
 )
 from khuyencong.projects.selectors import ProjectFilters, project_get, project_list
+from khuyencong.projects.tables import PROJECTS
 
 S = Status
 
@@ -70,7 +72,7 @@ def _form_cap(form: ProjectForm, *, on: dt.date) -> dict[str, Any]:
 
 
 @login_required
-def project_list_view(request: AuthedRequest) -> HttpResponse:
+def project_list_view(request: AuthedRequest) -> HttpResponseBase:
     year = request.GET.get("year", "")
     filters = ProjectFilters(
         q=request.GET.get("q", ""),
@@ -80,12 +82,17 @@ def project_list_view(request: AuthedRequest) -> HttpResponse:
         else "",
         year=int(year) if year.isdigit() else None,
     )
-    page = Paginator(project_list(user=request.user, filters=filters), 25).get_page(request.GET.get("page"))
+    rows = project_list(user=request.user, filters=filters)
+    fmt = export.requested(request)
+    if fmt:
+        return export.response(PROJECTS, rows, fmt)
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "projects/list.html",
         {
             "page": page,
+            "table": PROJECTS,
             "filters": filters,
             "statuses": Status.choices,
             "categories": ContentCategory.choices,

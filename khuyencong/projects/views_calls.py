@@ -10,18 +10,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from khuyencong.core import audit
+from khuyencong.core import audit, export
 from khuyencong.core.forms import add_service_error
 from khuyencong.core.http import AuthedRequest
 from khuyencong.projects import calls, todo
 from khuyencong.projects.choices import ContentCategory, ProgrammeLevel
 from khuyencong.projects.models import Call, CallStatus, Project, code_key
+from khuyencong.projects.tables import CALLS
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -76,13 +78,18 @@ class CallForm(forms.Form):
 
 
 @login_required
-def call_list_view(request: AuthedRequest) -> HttpResponse:
+def call_list_view(request: AuthedRequest) -> HttpResponseBase:
     include_all = request.GET.get("tat-ca") == "1"
+    rows = calls.call_list(user=request.user, include_all=include_all)
+    fmt = export.requested(request)
+    if fmt:
+        return export.response(CALLS, rows, fmt)
     return render(
         request,
         "projects/calls/list.html",
         {
-            "calls": calls.call_list(user=request.user, include_all=include_all),
+            "calls": rows,
+            "table": CALLS,
             "include_all": include_all,
             "can_manage": calls.can_manage_calls(request.user),
         },

@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from khuyencong.core import export
 from khuyencong.core.forms import add_service_error
 from khuyencong.core.http import AuthedRequest
 from khuyencong.projects.selectors import project_get
-from khuyencong.results import services
+from khuyencong.results import services, tables
 from khuyencong.results.choices import FollowUpMonth
 from khuyencong.results.forms import FollowUpForm, IndicatorTargetForm, IndicatorValueForm
 from khuyencong.results.models import add_months
@@ -25,7 +27,7 @@ from khuyencong.results.selectors import (
 
 
 @login_required
-def project_results_view(request: AuthedRequest, code: str) -> HttpResponse:
+def project_results_view(request: AuthedRequest, code: str) -> HttpResponseBase:
     project = project_get(user=request.user, code=code)
     may_record = services.may_record(request.user)
     form = IndicatorValueForm(project=project) if may_record else None
@@ -75,6 +77,11 @@ def project_results_view(request: AuthedRequest, code: str) -> HttpResponse:
                 messages.success(request, _("Đã ghi kết quả."))
                 return redirect("results:project", code=project.code_key)
     results = project_results(project=project)
+    values = tables.project_values(locked_ids=results.locked_ids)
+    recorded = [v for row in results.rows for v in row.values]
+    fmt = export.requested(request)
+    if fmt and request.method == "GET":
+        return export.response(values, recorded, fmt)
     follow_up_dates = []
     if results.acceptance is not None and results.acceptance.accepted:
         done = {f.months: f for f in results.follow_ups}
@@ -91,6 +98,8 @@ def project_results_view(request: AuthedRequest, code: str) -> HttpResponse:
             "target_form": target_form,
             "may_record": may_record,
             "follow_up_dates": follow_up_dates,
+            "values_table": values,
+            "recorded": recorded,
         },
         status=400 if any(f is not None and f.errors for f in (form, target_form)) else 200,
     )
@@ -132,18 +141,24 @@ def follow_up_record_view(request: AuthedRequest, code: str, months: int) -> Htt
 
 
 @login_required
-def follow_ups_view(request: AuthedRequest) -> HttpResponse:
+def follow_ups_view(request: AuthedRequest) -> HttpResponseBase:
+    due = follow_ups_due(user=request.user)
+    table = tables.follow_ups(may_record=services.may_record(request.user))
+    fmt = export.requested(request)
+    if fmt:
+        return export.response(table, due, fmt)
     return render(
         request,
         "results/follow_ups.html",
-        {
-            "due": follow_ups_due(user=request.user),
-            "counts": follow_up_counts(user=request.user),
-            "may_record": services.may_record(request.user),
-        },
+        {"due": due, "table": table, "counts": follow_up_counts(user=request.user)},
     )
 
 
 @login_required
-def catalogue_view(request: AuthedRequest) -> HttpResponse:
-    return render(request, "results/catalogue.html", {"indicators": indicator_catalogue()})
+def catalogue_view(request: AuthedRequest) -> HttpResponseBase:
+    fmt = export.requested(request)
+    if fmt:
+        return export.response(tables.CATALOGUE, indicator_catalogue(), fmt)
+    return render(
+        request, "results/catalogue.html", {"indicators": indicator_catalogue(), "table": tables.CATALOGUE}
+    )

@@ -122,3 +122,10 @@ def get_support_limit(request: HttpRequest, params: Query[SupportLimitIn]) -> An
 @paginate(Page)
 def list_rule_sets(request: HttpRequest) -> Any:
     return ruleset_list().prefetch_related("cap_rules")
+
+
+@router.get("/rule-sets/{pk}", response=RuleSetOut, summary="Một bộ mức hỗ trợ tối đa và các mức của nó")
+def get_rule_set(request: HttpRequest, pk: int) -> Any:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(ruleset_list().prefetch_related("cap_rules"), pk=pk)

@@ -6,14 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong.core import export
 from khuyencong.core.forms import add_service_error
 from khuyencong.rules import selectors, services
 from khuyencong.rules.forms import CalculatorForm, CapRuleForm, ReasonForm, RuleSetForm
 from khuyencong.rules.models import RuleSet
+from khuyencong.rules.tables import RULE_SETS
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -22,7 +25,10 @@ def _require_admin(request: HttpRequest) -> None:
 
 
 @login_required
-def ruleset_list(request: HttpRequest) -> HttpResponse:
+def ruleset_list(request: HttpRequest) -> HttpResponseBase:
+    fmt = export.requested(request)
+    if fmt:
+        return export.response(RULE_SETS, selectors.ruleset_list(), fmt)
     today = timezone.localdate()
     rule_sets = list(selectors.ruleset_list())
     return render(
@@ -32,6 +38,7 @@ def ruleset_list(request: HttpRequest) -> HttpResponse:
             "rule_sets": rule_sets,
             "today": today,
             "in_force": {rs.pk for rs in rule_sets if rs.is_in_force_on(today)},
+            "table": RULE_SETS,
             "can_manage": services.can_manage_rules(request.user),
         },
     )

@@ -80,3 +80,21 @@ def test_units_are_listed_and_searched_without_diacritics(client, officer, geo):
     assert set(detail["successor_ids"]) == {geo.luong_van_tri.pk, geo.tam_thanh.pk}
     assert detail["valid_to"] == "2025-06-30"
     assert client.get("/api/v1/geo/units/999999").status_code == 404
+
+
+def test_a_page_beyond_any_list_is_refused_not_a_server_error(client, officer):
+    client.force_login(officer)
+    response = client.get("/api/v1/establishments", {"page": 3308061025892772864})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "page"
+    assert client.get("/api/v1/establishments", {"page": 1_000_000}).json()["items"] == []
+
+
+def test_every_operation_documents_the_common_error_body_for_its_4xx(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    operations = [op for path in doc["paths"].values() for op in path.values()]
+    assert len(operations) > 60
+    for operation in operations:
+        for status in ("401", "403", "404", "409", "422"):
+            content = operation["responses"][status]["content"]["application/json"]
+            assert content["schema"] == {"$ref": "#/components/schemas/ErrorBody"}, operation["operationId"]
+    assert doc["components"]["schemas"]["ErrorBody"]["required"] == ["detail", "errors"]
