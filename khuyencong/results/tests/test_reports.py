@@ -156,7 +156,7 @@ def test_a_full_disk_fails_the_run_with_a_clear_message_and_leaves_no_partial_fi
     run = ReportRun.objects.create(
         kind="multi_year", format="pdf", parameters={"year": 2023, "to_year": 2025}, requested_by=officer
     )
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="No space left"):
         generate_report.call(run.pk)
     run.refresh_from_db()
     assert run.status == ReportStatus.FAILED
