@@ -17,9 +17,11 @@ threads = 1
 timeout = 60
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then so a slow leak never grows without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak never grows without bound. Not too often: a new worker
+# loads Django and warms its template and URL caches, and at a few hundred requests a second a limit of
+# 2,000 recycled every worker every few seconds, which showed as multi-second stalls in bench/portal.py.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
