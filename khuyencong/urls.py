@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ket-qua/", include("khuyencong.results.urls")),
     path("bao-cao/", include("khuyencong.results.urls_reports")),
     path("tin-tuc/", include("khuyencong.portal.urls")),
+    path("nhap-du-lieu/", include("khuyencong.imports.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

@@ -63,6 +63,25 @@ def record(
 ) -> AuditEntry | None:
     """One audit row. For an update, pass the snapshot taken before the change; an update that changed
     nothing writes nothing."""
+    entry = build(
+        instance=instance, action=action, actor=actor, before=before, changes=changes, reason=reason
+    )
+    if entry is not None:
+        entry.save()
+    return entry
+
+
+def build(
+    *,
+    instance: models.Model,
+    action: AuditAction,
+    actor: Any,
+    before: Snapshot | None = None,
+    changes: dict[str, dict[str, Any]] | None = None,
+    reason: str = "",
+) -> AuditEntry | None:
+    """The row `record` would write, unsaved: a bulk loader builds many and inserts them in one go
+    (AuditEntry.objects.bulk_create) inside the transaction that saved the records."""
     if changes is None:
         if action == AuditAction.CREATE:
             changes = diff({}, snapshot(instance))
@@ -77,7 +96,7 @@ def record(
             }
         else:
             changes = {}
-    return AuditEntry.objects.create(
+    return AuditEntry(
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
