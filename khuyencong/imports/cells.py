@@ -162,18 +162,26 @@ def to_tax_code(value: Cell) -> str:
     return to_text(value)
 
 
-def to_choice(value: Cell, *, label: str, choices: Sequence[tuple[str, Any]]) -> str:
-    """A code or a label, matched without diacritics or case; the error lists what is accepted."""
-    wanted = header_key(to_text(value))
-    with override("vi"):
-        for code, name in choices:
-            if wanted in (header_key(code), header_key(str(name))):
-                return code
-        options = "; ".join(str(name) for code, name in choices if code)
-    raise CellError(
-        _("“%(value)s” không có trong danh mục %(field)s. Chọn một trong: %(options)s.")
-        % {"value": to_text(value), "field": label, "options": options}
-    )
+class ChoiceMap:
+    """A category's codes and labels, folded once per run: a cell matches either, without diacritics."""
+
+    def __init__(self, choices: Sequence[tuple[str, Any]]) -> None:
+        self.by_key: dict[str, str] = {}
+        with override("vi"):
+            for code, name in choices:
+                self.by_key.setdefault(header_key(str(name)), code)
+                self.by_key.setdefault(header_key(code), code)
+            self.options = "; ".join(str(name) for code, name in choices if code)
+
+    def read(self, value: Cell, *, label: str) -> str:
+        text = to_text(value)
+        code = self.by_key.get(header_key(text))
+        if code is None:
+            raise CellError(
+                _("“%(value)s” không có trong danh mục %(field)s. Chọn một trong: %(options)s.")
+                % {"value": text, "field": label, "options": self.options}
+            )
+        return code
 
 
 def to_bool(value: Cell, *, label: str) -> bool:

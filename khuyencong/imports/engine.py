@@ -218,6 +218,20 @@ def _header_score(cells: list[Cell], known: dict[str, Column]) -> tuple[int, int
     return hits, len(filled)
 
 
+def _repeats_header(
+    cells: list[Cell], known: dict[str, Column], key_column: int | None, seen_rows: int
+) -> bool:
+    """A second header row: right under the header (two-level headers), every row is scored; further
+    down (sheets pasted one after another) only the first required column is looked at, which costs one
+    fold per row instead of one per cell."""
+    if seen_rows >= 3 and key_column is not None:
+        cell = cells[key_column] if key_column < len(cells) else ""
+        if not isinstance(cell, str) or header_key(cell) not in known:
+            return False
+    hits, filled = _header_score(cells, known)
+    return hits >= 2 and hits * 2 >= filled
+
+
 _NUMBERING = re.compile(r"\(?\s*(\d{1,2})\s*\)?")
 
 
@@ -453,6 +467,8 @@ def _run(spec: Kind, sheet: Sheet, user: Any, report: ImportReport, progress: Pr
     max_blank = settings.KHUYENCONG_IMPORT_MAX_BLANK_ROWS
     total = (sheet.declared_rows - header_row) if sheet.declared_rows else None
     flagged_unnamed: set[int] = set()
+    required = [c.key for c in spec.columns if c.required and c.key in columns]
+    key_column = columns[required[0]] if required else None
     with transaction.atomic():
         spec.start(ctx)
         chunk: list[tuple[int, list[Cell]]] = []
@@ -467,8 +483,7 @@ def _run(spec: Kind, sheet: Sheet, user: Any, report: ImportReport, progress: Pr
                 continue
             blank_run = 0
             last_data = number
-            hits, filled = _header_score(cells, known)
-            if hits >= 2 and hits * 2 >= filled:
+            if _repeats_header(cells, known, key_column, report.rows):
                 report.error(
                     _(
                         "Dòng %(row)s lặp lại tiêu đề cột (dòng tiêu đề thứ hai): mỗi tệp chỉ có một dòng tiêu đề; hãy xoá dòng này."

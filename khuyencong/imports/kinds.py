@@ -21,7 +21,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,7 +58,8 @@ def type_row(kind: Kind, ctx: Context, cells: list[Cell]) -> Typed:
             # An empty cell gives no value: a new record takes the form's default (as the empty page
             # shows it), a record on file keeps what it has. Required fields are still required.
             continue
-        label = capfirst(str(column.label))
+        labels: dict[str, str] = ctx.state.setdefault("labels", {})
+        label = labels.get(column.key) or labels.setdefault(column.key, capfirst(str(column.label)))
         try:
             if column.kind == "text":
                 typed.data[column.key] = C.to_text(value)
@@ -78,8 +78,11 @@ def type_row(kind: Kind, ctx: Context, cells: list[Cell]) -> Typed:
             elif column.kind == "list":
                 typed.data[column.key] = C.to_list(value)
             elif column.kind == "choice":
-                assert column.choices is not None
-                typed.data[column.key] = C.to_choice(value, label=label, choices=column.choices())
+                maps = ctx.state.setdefault("choice_maps", {})
+                if column.key not in maps:
+                    assert column.choices is not None
+                    maps[column.key] = C.ChoiceMap(column.choices())
+                typed.data[column.key] = maps[column.key].read(value, label=label)
             elif column.kind == "commune":
                 district_at = ctx.columns.get("district")
                 district = (
@@ -121,6 +124,7 @@ class _PreparedChoice(forms.ModelChoiceField):
         super().__init__(queryset=original.queryset, required=original.required, label=original.label)
         self.error_messages = original.error_messages
         self.cache = cache
+        self.extra: int | None = None  # the record's own unit, allowed even when not in the list
 
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
@@ -129,6 +133,13 @@ class _PreparedChoice(forms.ModelChoiceField):
         try:
             return self.cache[int(pk)]
         except (KeyError, TypeError, ValueError):
+            if self.extra is not None and str(pk) == str(self.extra):
+                from khuyencong.geo.models import AdministrativeUnit
+
+                return AdministrativeUnit.objects.select_related("parent").get(pk=self.extra)
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
             raise ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
             ) from None
@@ -231,6 +242,37 @@ def _establishment_columns() -> tuple[Column, ...]:
     )
 
 
+def _skip_constraints(exclude: Any = None) -> None:
+    return None
+
+
+def _import_form_class() -> type[forms.ModelForm]:
+    from khuyencong.establishments.forms import EstablishmentForm
+
+    class ImportEstablishmentForm(EstablishmentForm):
+        """The web form, checked without the per-row queries a 100,000-row file cannot afford.
+
+        - The commune comes from the province's units read once at the start of the run, inside the same
+          transaction (`_PreparedChoice`), so the model's existence query for it is left out.
+        - The table's check constraints (women, minority ≤ workers) are rules `Establishment.clean()`
+          checks too, with the messages the page shows, and the tax code's uniqueness is the matching
+          the importer does; Django would evaluate each with a SELECT per row (as the service does, it
+          skips them, and the database still enforces all of them on insert).
+        """
+
+        def _get_validation_exclusions(self) -> set[str]:
+            return {*super()._get_validation_exclusions(), "commune"}  # type: ignore[misc]
+
+        def _post_clean(self) -> None:
+            self.instance.validate_constraints = _skip_constraints
+            try:
+                super()._post_clean()  # type: ignore[misc]
+            finally:
+                del self.instance.validate_constraints
+
+    return ImportEstablishmentForm
+
+
 class EstablishmentKind(Kind):
     key = "establishments"
     dry_run_writes = False
@@ -249,6 +291,9 @@ class EstablishmentKind(Kind):
         assert commune.queryset is not None
         ctx.state["commune_cache"] = {u.pk: u for u in commune.queryset}
         ctx.state["defaults"] = _defaults(probe)
+        form = _import_form_class()(data={}, user=ctx.user)  # type: ignore[call-arg]
+        form.fields["commune"] = _PreparedChoice(commune, ctx.state["commune_cache"])
+        ctx.state["form"] = form
         ctx.state["seen_tax"] = {}
         ctx.state["seen_name"] = {}
 
@@ -262,7 +307,7 @@ class EstablishmentKind(Kind):
         names = {
             (t.data["commune"].pk, " ".join(search_tokens(t.data.get("name") or "")))
             for _n, t in typed_rows
-            if t.data.get("commune") is not None and t.data.get("name") and not t.data.get("tax_code")
+            if t.data.get("commune") is not None and t.data.get("name")
         }
         by_tax = (
             {e.tax_code: e for e in Establishment.objects.active().filter(tax_code__in=taxes)}
@@ -271,16 +316,18 @@ class EstablishmentKind(Kind):
         )
         by_name: dict[tuple[int, str], list[Any]] = {}
         if names:
-            query = Q()
-            for commune_id, key in names:
-                query |= Q(commune_id=commune_id, name_key=key)
-            for est in Establishment.objects.active().filter(query):
-                by_name.setdefault((est.commune_id, est.name_key), []).append(est)
+            # Two IN lists and an exact check here: a query of 500 OR'ed pairs costs more to build than to run.
+            candidates = Establishment.objects.active().filter(
+                commune_id__in={c for c, _k in names}, name_key__in={k for _c, k in names}
+            )
+            for est in candidates:
+                if (est.commune_id, est.name_key) in names:
+                    by_name.setdefault((est.commune_id, est.name_key), []).append(est)
         return by_tax, by_name
 
     def validate(self, ctx: Context, rows: list[tuple[int, list[Cell]]]) -> list[Outcome]:
         from khuyencong.establishments import tax_code as tax_codes
-        from khuyencong.establishments.forms import EstablishmentForm
+        from khuyencong.establishments.models import Establishment
         from khuyencong.establishments.services import EDITABLE_FIELDS
 
         typed_rows = [(number, type_row(self, ctx, cells)) for number, cells in rows]
@@ -314,13 +361,19 @@ class EstablishmentKind(Kind):
                 before = {
                     f: getattr(existing, "commune_id" if f == "commune" else f) for f in EDITABLE_FIELDS
                 }
-                data = {f: getattr(existing, f) for f in EDITABLE_FIELDS}
-                data["commune"] = existing.commune_id
+                data = dict(before)
             for key, value in typed.data.items():
                 if key not in typed.errors:
                     data[key] = value.pk if key == "commune" and value is not None else value
-            form = EstablishmentForm(data=data, instance=existing, user=ctx.user)
-            form.fields["commune"] = _PreparedChoice(ctx.state["commune_field"], ctx.state["commune_cache"])
+            # One form for the whole run, rebound to each row: building a form (deep copies of its
+            # fields and widgets) cost more than checking it. Same class, fields and rules as the page.
+            form = ctx.state["form"]
+            form.instance = existing if existing is not None else Establishment()
+            form.data = data
+            form._errors = None
+            commune_field: _PreparedChoice = form.fields["commune"]
+            # A record still located in an old (pre-2025) unit keeps it selectable, as on the page.
+            commune_field.extra = existing.commune_id if existing is not None else None
             valid = form.is_valid()
             errors = _form_errors(form, typed)
             if valid and not errors:
@@ -348,7 +401,7 @@ class EstablishmentKind(Kind):
                 seen_name[key_name] = number
             confirm = bool(form.cleaned_data.get("confirm_duplicate"))
             if existing is None:
-                duplicate = self._duplicate_error(instance, confirm)
+                duplicate = self._duplicate_error(instance, confirm, by_name)
                 if duplicate:
                     outcomes.append(duplicate)
                     continue
@@ -363,19 +416,22 @@ class EstablishmentKind(Kind):
                 )
         return outcomes
 
-    def _duplicate_error(self, instance: Any, confirm: bool) -> dict[str, list[str]]:
-        """A new row without tax code whose name is already used in its commune has been matched above;
-        what remains is a new tax code colliding with a same-named record, which the service asks about."""
-        from khuyencong.establishments.services import DuplicateWarning, find_duplicates
+    def _duplicate_error(
+        self, instance: Any, confirm: bool, by_name: dict[tuple[int, str], list[Any]]
+    ) -> dict[str, list[str]]:
+        """The service's duplicate rule (`find_duplicates`: same name in the same commune), answered from
+        the chunk's one query: a new tax code beside a same-named record needs the officer's word."""
+        from khuyencong.establishments.services import Duplicate, DuplicateWarning
 
         if not instance.tax_code or confirm:
             return {}
-        duplicates = [
-            d
-            for d in find_duplicates(name=instance.name, commune_id=instance.commune_id)
-            if d.establishment.tax_code != instance.tax_code
+        same_name = [
+            est
+            for est in by_name.get((instance.commune_id, instance.name_key), [])
+            if est.tax_code != instance.tax_code
         ]
-        if duplicates:
+        if same_name:
+            duplicates = [Duplicate(est, _("cùng tên, cùng xã/phường")) for est in same_name]
             return {"name": list(DuplicateWarning(duplicates).messages)}
         return {}
 

@@ -70,6 +70,7 @@ class CommuneIndex:
             self.by_code[unit.code.lstrip("0")].append(unit)
             if unit.generation == Generation.LEGACY:
                 legacy_ids.append(unit.pk)
+        self._memo: dict[tuple[str, str], Resolved] = {}
         self.successors: dict[int, list[tuple[AdministrativeUnit, bool]]] = defaultdict(list)
         links = UnitSuccession.objects.filter(predecessor_id__in=legacy_ids).select_related(
             "successor__parent"
@@ -78,7 +79,15 @@ class CommuneIndex:
             self.successors[link.predecessor_id].append((link.successor, link.is_default))
 
     def resolve(self, text: str, district: str = "") -> Resolved:
-        """The current commune meant by `text` (an optional district narrows an old name)."""
+        """The current commune meant by `text` (an optional district narrows an old name); a file names
+        the same few dozen communes thousands of times, so answers are remembered for the run."""
+        key = (text, district)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._resolve(text, district)
+        return found
+
+    def _resolve(self, text: str, district: str) -> Resolved:
         raw = " ".join(str(text).split())
         if raw.isdigit():
             found = [u for u in self.by_code.get(raw.lstrip("0"), []) if u.generation == Generation.CURRENT]
