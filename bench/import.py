@@ -300,7 +300,6 @@ def _import_export(path: Path, *, dry_run: bool) -> dict[str, Any]:
     loaded = time.perf_counter() - started
     if "STT" in dataset.headers:
         del dataset["STT"]
-    dataset.headers = [h for h in dataset.headers]
     user = _officer()
     result = EstablishmentResource().import_data(dataset, dry_run=dry_run, raise_errors=False, user=user)
     totals = dict(result.totals)

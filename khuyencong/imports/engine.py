@@ -32,7 +32,16 @@ from django.utils.translation import gettext as _
 
 from khuyencong.core.money import group
 from khuyencong.imports.cells import Column, header_key
-from khuyencong.imports.reader import Cell, FileRejected, Sheet, column_letter, display, is_blank, open_sheet
+from khuyencong.imports.reader import (
+    Cell,
+    FileRejected,
+    Sheet,
+    column_letter,
+    display,
+    is_blank,
+    open_sheet,
+    row_is_blank,
+)
 
 Progress = Callable[[int, int | None], None]
 CHUNK_ROWS = 500
@@ -412,7 +421,7 @@ def _find_header(
     seen = 0
     best: tuple[int, list[Cell]] | None = None
     for number, cells in rows:
-        if all(is_blank(c) for c in cells):
+        if row_is_blank(cells):
             if number > 1000:
                 break  # a sheet that starts with a thousand empty rows has no header we would find
             continue
@@ -475,7 +484,7 @@ def _run(spec: Kind, sheet: Sheet, user: Any, report: ImportReport, progress: Pr
         blank_run = 0
         last_data = header_row
         for number, cells in rows:
-            if all(is_blank(c) for c in cells):
+            if row_is_blank(cells):
                 blank_run += 1
                 if blank_run >= max_blank:
                     _after_blank_gap(rows, number, blank_run, report)
@@ -549,7 +558,7 @@ def _after_blank_gap(
     for scanned, (later, cells) in enumerate(rows, start=1):
         if scanned > settings.KHUYENCONG_IMPORT_MAX_ROWS * 5:
             break
-        if not all(is_blank(c) for c in cells):
+        if not row_is_blank(cells):
             report.error(
                 _(
                     "Có %(n)s dòng trống liên tiếp (từ dòng %(start)s), rồi dữ liệu lại tiếp tục ở dòng %(later)s: "

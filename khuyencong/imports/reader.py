@@ -352,7 +352,7 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[Cell]]]:
         try:
             for number, row in enumerate(reader, start=1):
                 # Windows-1258 writes tones as combining marks: NFC makes them the letters the web form saves.
-                yield number, [unicodedata.normalize("NFC", value) for value in row]
+                yield number, [value if value.isascii() else unicodedata.normalize("NFC", value) for value in row]
         except csv.Error as exc:
             raise FileRejected(
                 _("Tệp CSV sai cấu trúc ở dòng %(row)s: %(error)s")
@@ -376,6 +376,13 @@ def open_sheet(path: Path) -> Sheet:
 
 def is_blank(value: Cell) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def row_is_blank(cells: list[Cell]) -> bool:
+    """Every cell empty; counted in C first, since a million-row sheet of empty rows is the common case."""
+    if cells.count("") + cells.count(None) == len(cells):
+        return True
+    return all(is_blank(c) for c in cells)
 
 
 def display(value: Cell) -> str:

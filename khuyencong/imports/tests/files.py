@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import unicodedata
+import io
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -43,9 +47,33 @@ def xlsx(
     return path
 
 
+TONES = "\u0300\u0301\u0303\u0309\u0323"  # the five tone marks cp1258 writes as combining characters
+
+
+def to_cp1258(text: str) -> bytes:
+    """Windows-1258 as Vietnamese Windows writes it: base letters (ơ, ư, â…) precomposed, tones as
+    combining marks (Python's codec does not decompose by itself)."""
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in TONES))
+            out += (base + "".join(p for p in parts if p in TONES)).encode("cp1258")
+    return bytes(out)
+
+
 def csv_file(
     path: Path, rows: Iterable[Sequence[Any]], *, encoding: str = "utf-8-sig", delimiter: str = ","
 ) -> Path:
+    if encoding == "cp1258":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=delimiter)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+        path.write_bytes(to_cp1258(buffer.getvalue()))
+        return path
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter)
         for row in rows:
