@@ -168,7 +168,7 @@ def test_a_second_header_row_is_reported(officer, geo, tmp_path):
 
 def test_a_header_repeated_further_down_is_reported(officer, geo, tmp_path):
     rows = [ESTABLISHMENT_HEADER, *[[i, *GOOD_ROW[1:3], "", "", "Tam Thanh", *GOOD_ROW[6:]] for i in range(5)], ESTABLISHMENT_HEADER]
-    rows[1:6] = [[i, f"Cơ sở số {i}", "Hộ kinh doanh", "", "", "Tam Thanh", "Khác", 1, 0, 2010] for i in range(5)]
+    rows[1:6] = [[i, f"Cơ sở số {i}", "Hộ kinh doanh", "", "", "Tam Thanh", "Ngành nghề khác", 1, 0, 2010] for i in range(5)]
     report = check(xlsx(tmp_path / "lap.xlsx", rows), officer)
     assert any(e.row == 7 and "dòng tiêu đề thứ hai" in e.message for e in report.errors)
 
@@ -209,5 +209,5 @@ def test_a_windows_1258_csv_with_semicolons_is_read(officer, geo, tmp_path):
 
 def test_the_row_limit_applies(officer, geo, tmp_path, settings):
     settings.KHUYENCONG_IMPORT_MAX_ROWS = 3
-    rows = [ESTABLISHMENT_HEADER, *[[i, f"Cơ sở số {i}", "Hộ kinh doanh", "", "", "Tam Thanh", "Khác", 1, 0, 2010] for i in range(5)]]
+    rows = [ESTABLISHMENT_HEADER, *[[i, f"Cơ sở số {i}", "Hộ kinh doanh", "", "", "Tam Thanh", "Ngành nghề khác", 1, 0, 2010] for i in range(5)]]
     assert "hơn 3 dòng dữ liệu" in messages(check(xlsx(tmp_path / "nhieu.xlsx", rows), officer))
