@@ -104,7 +104,9 @@ def generate(path: Path, n: int) -> dict[str, Any]:
 
     rng = random.Random(SEED)
     current = list(
-        AdministrativeUnit.objects.filter(level=Level.COMMUNE, generation=Generation.CURRENT, parent__code="20")
+        AdministrativeUnit.objects.filter(
+            level=Level.COMMUNE, generation=Generation.CURRENT, parent__code="20"
+        )
         .order_by("code")
         .values_list("name", flat=True)
     )
@@ -120,15 +122,17 @@ def generate(path: Path, n: int) -> dict[str, Any]:
         counts[link.predecessor_id] = counts.get(link.predecessor_id, 0) + 1
     current_short = {
         s.lower()
-        for s in AdministrativeUnit.objects.filter(level=Level.COMMUNE, generation=Generation.CURRENT).values_list(
-            "short_name", flat=True
-        )
+        for s in AdministrativeUnit.objects.filter(
+            level=Level.COMMUNE, generation=Generation.CURRENT
+        ).values_list("short_name", flat=True)
     }
     legacy_names = sorted(
         {
             f"{unit.name}, {unit.parent.name}"
             for pk, unit in single.items()
-            if counts.get(pk) == 1 and unit.short_name.lower() not in current_short
+            if counts.get(pk) == 1
+            and unit.parent is not None
+            and unit.short_name.lower() not in current_short
         }
     )
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
@@ -139,7 +143,11 @@ def generate(path: Path, n: int) -> dict[str, Any]:
         label, prefix, _w = rng.choices(FORMS, weights)[0]
         sector, trade = rng.choice(TRADES)
         person = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-        name = f"{prefix} {trade} {person} {i}" if prefix in {"Hộ kinh doanh", "Cơ sở"} else f"{prefix} {trade} {rng.choice(GIVEN)} {rng.choice(GIVEN)} {i}"
+        name = (
+            f"{prefix} {trade} {person} {i}"
+            if prefix in {"Hộ kinh doanh", "Cơ sở"}
+            else f"{prefix} {trade} {rng.choice(GIVEN)} {rng.choice(GIVEN)} {i}"
+        )
         commune = rng.choice(legacy_names) if legacy_names and i % 10 == 0 else rng.choice(current)
         workers = rng.randint(1, 300)
         women = rng.randint(0, workers)
@@ -219,7 +227,9 @@ def run_step(name: str, path: Path) -> dict[str, Any]:
     process.start()
     result = queue.get()
     process.join()
-    log(f"  {name}: {result['seconds']:.1f} s (CPU {result['cpu_seconds']:.1f} s), peak RSS {result['rss_mb']:.0f} MB, {result}")
+    log(
+        f"  {name}: {result['seconds']:.1f} s (CPU {result['cpu_seconds']:.1f} s), peak RSS {result['rss_mb']:.0f} MB, {result}"
+    )
     return dict(result)
 
 
@@ -252,19 +262,31 @@ def _import_export(path: Path, *, dry_run: bool) -> dict[str, Any]:
 
     class EstablishmentResource(resources.ModelResource):
         name = fields.Field(attribute="name", column_name="Tên cơ sở")
-        legal_form = fields.Field(attribute="legal_form", column_name="Loại hình", widget=ChoiceLabelWidget(LegalForm.choices))
+        legal_form = fields.Field(
+            attribute="legal_form", column_name="Loại hình", widget=ChoiceLabelWidget(LegalForm.choices)
+        )
         tax_code = fields.Field(attribute="tax_code", column_name="Mã số thuế")
         representative = fields.Field(attribute="representative", column_name="Người đại diện")
         phone = fields.Field(attribute="phone", column_name="Điện thoại")
         address = fields.Field(attribute="address", column_name="Địa chỉ")
-        commune = fields.Field(attribute="commune", column_name="Xã/phường", widget=CommuneWidget(AdministrativeUnit, "name"))
-        sector = fields.Field(attribute="sector", column_name="Ngành nghề", widget=ChoiceLabelWidget(Sector.choices))
-        workers = fields.Field(attribute="workers", column_name="Số lao động", widget=widgets.IntegerWidget())
-        women_workers = fields.Field(attribute="women_workers", column_name="Trong đó lao động nữ", widget=widgets.IntegerWidget())
-        ethnic_minority_workers = fields.Field(
-            attribute="ethnic_minority_workers", column_name="Trong đó lao động dân tộc thiểu số", widget=widgets.IntegerWidget()
+        commune = fields.Field(
+            attribute="commune", column_name="Xã/phường", widget=CommuneWidget(AdministrativeUnit, "name")
         )
-        founded_year = fields.Field(attribute="founded_year", column_name="Năm thành lập", widget=widgets.IntegerWidget())
+        sector = fields.Field(
+            attribute="sector", column_name="Ngành nghề", widget=ChoiceLabelWidget(Sector.choices)
+        )
+        workers = fields.Field(attribute="workers", column_name="Số lao động", widget=widgets.IntegerWidget())
+        women_workers = fields.Field(
+            attribute="women_workers", column_name="Trong đó lao động nữ", widget=widgets.IntegerWidget()
+        )
+        ethnic_minority_workers = fields.Field(
+            attribute="ethnic_minority_workers",
+            column_name="Trong đó lao động dân tộc thiểu số",
+            widget=widgets.IntegerWidget(),
+        )
+        founded_year = fields.Field(
+            attribute="founded_year", column_name="Năm thành lập", widget=widgets.IntegerWidget()
+        )
 
         class Meta:
             model = Establishment
@@ -307,9 +329,7 @@ def _import_export(path: Path, *, dry_run: bool) -> dict[str, Any]:
         "load_seconds": loaded,
         "rows": len(dataset),
         "errors": len(result.row_errors()) + len(result.invalid_rows) + len(result.base_errors),
-        "first_errors": [
-            str(err.error)[:200] for _n, errs in result.row_errors()[:3] for err in errs[:1]
-        ]
+        "first_errors": [str(err.error)[:200] for _n, errs in result.row_errors()[:3] for err in errs[:1]]
         + [str(row.error_dict)[:200] for row in result.invalid_rows[:3]],
         "created": totals.get("new", 0),
         "updated": totals.get("update", 0),
@@ -395,7 +415,9 @@ def report(steps: dict[str, dict[str, Any]], n: int, info: dict[str, Any], gener
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-n", type=int, default=100_000)
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)

@@ -352,7 +352,10 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[Cell]]]:
         try:
             for number, row in enumerate(reader, start=1):
                 # Windows-1258 writes tones as combining marks: NFC makes them the letters the web form saves.
-                yield number, [value if value.isascii() else unicodedata.normalize("NFC", value) for value in row]
+                yield (
+                    number,
+                    [value if value.isascii() else unicodedata.normalize("NFC", value) for value in row],
+                )
         except csv.Error as exc:
             raise FileRejected(
                 _("Tệp CSV sai cấu trúc ở dòng %(row)s: %(error)s")

@@ -6,8 +6,6 @@ import csv
 import datetime as dt
 import io
 import unicodedata
-import io
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path

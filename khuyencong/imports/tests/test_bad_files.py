@@ -11,7 +11,18 @@ from khuyencong.establishments.models import Establishment
 from khuyencong.imports.engine import run_import
 from khuyencong.imports.tests.files import ESTABLISHMENT_HEADER, csv_file, ods, xlsx
 
-GOOD_ROW = [1, "Hợp tác xã mây tre Tam Thanh", "Hợp tác xã", "", "Lý Văn A", "Tam Thanh", "Thủ công mỹ nghệ, ngành nghề truyền thống", 12, 5, 2010]
+GOOD_ROW = [
+    1,
+    "Hợp tác xã mây tre Tam Thanh",
+    "Hợp tác xã",
+    "",
+    "Lý Văn A",
+    "Tam Thanh",
+    "Thủ công mỹ nghệ, ngành nghề truyền thống",
+    12,
+    5,
+    2010,
+]
 
 
 def check(path, officer):
@@ -106,7 +117,12 @@ def test_only_empty_rows_under_the_header_import_nothing(officer, geo, tmp_path)
 
 def test_data_after_a_long_run_of_empty_rows_is_an_error_not_dropped(officer, geo, tmp_path, settings):
     settings.KHUYENCONG_IMPORT_MAX_BLANK_ROWS = 50
-    rows = [ESTABLISHMENT_HEADER, GOOD_ROW, *([[""] * 10] * 80), [2, *GOOD_ROW[1:3], "", "", "Ba Sơn", *GOOD_ROW[6:]]]
+    rows = [
+        ESTABLISHMENT_HEADER,
+        GOOD_ROW,
+        *([[""] * 10] * 80),
+        [2, *GOOD_ROW[1:3], "", "", "Ba Sơn", *GOOD_ROW[6:]],
+    ]
     report = check(xlsx(tmp_path / "khoang.xlsx", rows), officer)
     assert "dữ liệu lại tiếp tục ở dòng 83" in messages(report)
 
@@ -124,7 +140,10 @@ def test_formulas_are_reported_by_cell(officer, geo, tmp_path):
 
 
 def test_formulas_in_an_ods_file_are_reported_too(officer, geo, tmp_path):
-    row = "".join(f"<table:table-cell office:value-type=\"string\"><text:p>{v}</text:p></table:table-cell>" for v in GOOD_ROW[:7])
+    row = "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+        for v in GOOD_ROW[:7]
+    )
     tail = f'<table:table-row>{row}<table:table-cell table:formula="of:=10+2" office:value-type="float" office:value="12"/></table:table-row>'
     report = check(ods(tmp_path / "congthuc.ods", [ESTABLISHMENT_HEADER], tail=tail), officer)
     assert any(e.cell == "H2" and "công thức" in e.message for e in report.errors)
@@ -151,7 +170,10 @@ def test_a_title_merged_above_the_header_is_fine(officer, geo, tmp_path):
 
 
 def test_a_merged_header_in_an_ods_file_is_reported(officer, geo, tmp_path):
-    cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{h}</text:p></table:table-cell>' for h in ESTABLISHMENT_HEADER[:7])
+    cells = "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{h}</text:p></table:table-cell>'
+        for h in ESTABLISHMENT_HEADER[:7]
+    )
     header = (
         f'<table:table-row>{cells}<table:table-cell table:number-columns-spanned="2" office:value-type="string">'
         "<text:p>Lao động</text:p></table:table-cell><table:covered-table-cell/>"
@@ -162,13 +184,22 @@ def test_a_merged_header_in_an_ods_file_is_reported(officer, geo, tmp_path):
 
 
 def test_a_second_header_row_is_reported(officer, geo, tmp_path):
-    report = check(xlsx(tmp_path / "hai.xlsx", [ESTABLISHMENT_HEADER, ESTABLISHMENT_HEADER, GOOD_ROW]), officer)
+    report = check(
+        xlsx(tmp_path / "hai.xlsx", [ESTABLISHMENT_HEADER, ESTABLISHMENT_HEADER, GOOD_ROW]), officer
+    )
     assert any(e.row == 2 and "dòng tiêu đề thứ hai" in e.message for e in report.errors)
 
 
 def test_a_header_repeated_further_down_is_reported(officer, geo, tmp_path):
-    rows = [ESTABLISHMENT_HEADER, *[[i, *GOOD_ROW[1:3], "", "", "Tam Thanh", *GOOD_ROW[6:]] for i in range(5)], ESTABLISHMENT_HEADER]
-    rows[1:6] = [[i, f"Cơ sở số {i}", "Hộ kinh doanh", "", "", "Tam Thanh", "Ngành nghề khác", 1, 0, 2010] for i in range(5)]
+    rows = [
+        ESTABLISHMENT_HEADER,
+        *[[i, *GOOD_ROW[1:3], "", "", "Tam Thanh", *GOOD_ROW[6:]] for i in range(5)],
+        ESTABLISHMENT_HEADER,
+    ]
+    rows[1:6] = [
+        [i, f"Cơ sở số {i}", "Hộ kinh doanh", "", "", "Tam Thanh", "Ngành nghề khác", 1, 0, 2010]
+        for i in range(5)
+    ]
     report = check(xlsx(tmp_path / "lap.xlsx", rows), officer)
     assert any(e.row == 7 and "dòng tiêu đề thứ hai" in e.message for e in report.errors)
 
@@ -209,5 +240,11 @@ def test_a_windows_1258_csv_with_semicolons_is_read(officer, geo, tmp_path):
 
 def test_the_row_limit_applies(officer, geo, tmp_path, settings):
     settings.KHUYENCONG_IMPORT_MAX_ROWS = 3
-    rows = [ESTABLISHMENT_HEADER, *[[i, f"Cơ sở số {i}", "Hộ kinh doanh", "", "", "Tam Thanh", "Ngành nghề khác", 1, 0, 2010] for i in range(5)]]
+    rows = [
+        ESTABLISHMENT_HEADER,
+        *[
+            [i, f"Cơ sở số {i}", "Hộ kinh doanh", "", "", "Tam Thanh", "Ngành nghề khác", 1, 0, 2010]
+            for i in range(5)
+        ],
+    ]
     assert "hơn 3 dòng dữ liệu" in messages(check(xlsx(tmp_path / "nhieu.xlsx", rows), officer))

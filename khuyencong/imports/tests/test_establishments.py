@@ -20,14 +20,38 @@ def rows_for(geo):
     return [
         ESTABLISHMENT_HEADER,
         # NFD text, stray spaces, an old commune name (Hợp Thành, Cao Lộc → Ba Sơn), "1.286" workers
-        [1, NFD("  Hợp tác xã   mây tre  Hợp Thành "), NFD("Hợp tác xã"), "", NFD("Lý Văn  Ân"), NFD("Xã Hợp Thành"), "thu cong my nghe, nganh nghe truyen thong", "1.286", 500, 2010],
+        [
+            1,
+            NFD("  Hợp tác xã   mây tre  Hợp Thành "),
+            NFD("Hợp tác xã"),
+            "",
+            NFD("Lý Văn  Ân"),
+            NFD("Xã Hợp Thành"),
+            "thu cong my nghe, nganh nghe truyen thong",
+            "1.286",
+            500,
+            2010,
+        ],
         # the tax code typed as a number (leading zero lost), today's commune without "Phường"
-        [2, "Công ty TNHH Nhựa Tam Thanh", "Doanh nghiệp nhỏ", 100109106, "Hoàng Văn B", "tam thanh", "Hoá chất, nhựa, cao su", 45, 20, 2004],
+        [
+            2,
+            "Công ty TNHH Nhựa Tam Thanh",
+            "Doanh nghiệp nhỏ",
+            100109106,
+            "Hoàng Văn B",
+            "tam thanh",
+            "Hoá chất, nhựa, cao su",
+            45,
+            20,
+            2004,
+        ],
     ]
 
 
 def test_a_clean_file_imports_with_nfd_names_old_communes_and_vietnamese_numbers(officer, geo, tmp_path):
-    report = run_import("establishments", xlsx(tmp_path / "co-so.xlsx", rows_for(geo)), officer, dry_run=False)
+    report = run_import(
+        "establishments", xlsx(tmp_path / "co-so.xlsx", rows_for(geo)), officer, dry_run=False
+    )
     assert report.ok, report.errors
     assert report.committed and report.created == 2
     coop = Establishment.objects.get(name="Hợp tác xã mây tre Hợp Thành")
@@ -60,8 +84,17 @@ def test_the_same_file_twice_creates_nothing_and_writes_no_audit_row(officer, ge
 
 
 def test_a_changed_row_updates_the_record_found_by_tax_code(officer, geo, hung_long, tmp_path):
-    rows = [["Mã số thuế", "Tên cơ sở", "Loại hình", "Xã/phường", "Ngành nghề", "Số lao động"],
-            ["0100109106", "Công ty TNHH thương mại Hưng Long", "Doanh nghiệp nhỏ", "Tam Thanh", "Hoá chất, nhựa, cao su", 60]]
+    rows = [
+        ["Mã số thuế", "Tên cơ sở", "Loại hình", "Xã/phường", "Ngành nghề", "Số lao động"],
+        [
+            "0100109106",
+            "Công ty TNHH thương mại Hưng Long",
+            "Doanh nghiệp nhỏ",
+            "Tam Thanh",
+            "Hoá chất, nhựa, cao su",
+            60,
+        ],
+    ]
     report = run_import("establishments", xlsx(tmp_path / "sua.xlsx", rows), officer, dry_run=False)
     assert report.ok and report.updated == 1 and report.created == 0
     hung_long.refresh_from_db()
@@ -72,9 +105,19 @@ def test_a_changed_row_updates_the_record_found_by_tax_code(officer, geo, hung_l
     assert set(entry.changes) == {"workers"}
 
 
-def test_a_row_without_tax_code_matches_the_same_name_in_the_same_commune(officer, geo, ba_son_coop, tmp_path):
-    rows = [["Tên cơ sở", "Loại hình", "Xã/phường", "Ngành nghề", "Số lao động"],
-            [NFD("Hợp tác xã chế biến lâm sản Ba Sơn"), "Hợp tác xã", "Ba Sơn", "Chế biến nông, lâm, thuỷ sản", 15]]
+def test_a_row_without_tax_code_matches_the_same_name_in_the_same_commune(
+    officer, geo, ba_son_coop, tmp_path
+):
+    rows = [
+        ["Tên cơ sở", "Loại hình", "Xã/phường", "Ngành nghề", "Số lao động"],
+        [
+            NFD("Hợp tác xã chế biến lâm sản Ba Sơn"),
+            "Hợp tác xã",
+            "Ba Sơn",
+            "Chế biến nông, lâm, thuỷ sản",
+            15,
+        ],
+    ]
     report = run_import("establishments", csv_file(tmp_path / "a.csv", rows), officer, dry_run=False)
     assert report.ok and report.updated == 1
     assert Establishment.objects.count() == 1
@@ -105,21 +148,46 @@ def test_one_bad_row_means_nothing_is_imported_and_every_error_is_listed(officer
 
 
 def test_the_web_forms_rules_apply(officer, geo, tmp_path):
-    rows = [ESTABLISHMENT_HEADER, [1, "Cơ sở A", "Doanh nghiệp nhỏ", "", "", "Tam Thanh", "Ngành nghề khác", 10, 11, 2010]]
+    rows = [
+        ESTABLISHMENT_HEADER,
+        [1, "Cơ sở A", "Doanh nghiệp nhỏ", "", "", "Tam Thanh", "Ngành nghề khác", 10, 11, 2010],
+    ]
     report = run_import("establishments", xlsx(tmp_path / "nu.xlsx", rows), officer, dry_run=True)
     assert [e.message for e in report.errors] == ["Số lao động nữ không được lớn hơn tổng số lao động."]
     assert report.errors[0].column == "Trong đó lao động nữ"
 
 
 def test_the_same_establishment_twice_in_one_file_is_an_error(officer, geo, tmp_path):
-    row = [1, "Công ty TNHH Nhựa Tam Thanh", "Doanh nghiệp nhỏ", "0100109106", "", "Tam Thanh", "Ngành nghề khác", 4, 1, 2004]
-    report = run_import("establishments", xlsx(tmp_path / "trung.xlsx", [ESTABLISHMENT_HEADER, row, row]), officer, dry_run=True)
+    row = [
+        1,
+        "Công ty TNHH Nhựa Tam Thanh",
+        "Doanh nghiệp nhỏ",
+        "0100109106",
+        "",
+        "Tam Thanh",
+        "Ngành nghề khác",
+        4,
+        1,
+        2004,
+    ]
+    report = run_import(
+        "establishments",
+        xlsx(tmp_path / "trung.xlsx", [ESTABLISHMENT_HEADER, row, row]),
+        officer,
+        dry_run=True,
+    )
     assert [(e.row, e.message) for e in report.errors] == [(3, "Trùng mã số thuế với dòng 2 của tệp.")]
 
 
 def test_a_new_tax_code_beside_a_same_named_record_needs_confirmation(officer, geo, hung_long, tmp_path):
     header = ["Tên cơ sở", "Loại hình", "Mã số thuế", "Xã/phường", "Ngành nghề"]
-    row = ["Công ty TNHH thương mại Hưng Long", "Doanh nghiệp nhỏ", "0101243150", "Tam Thanh", "Ngành nghề khác"]
+    row = [
+        "Công ty TNHH thương mại Hưng Long",
+        "Doanh nghiệp nhỏ",
+        "0101243150",
+        "Tam Thanh",
+        "Ngành nghề khác",
+    ]
     report = run_import("establishments", xlsx(tmp_path / "a.xlsx", [header, row]), officer, dry_run=True)
     assert "Có thể trùng" in report.errors[0].message
     confirmed = run_import(
@@ -140,7 +208,10 @@ def test_only_centre_officers_import(who, request, geo, tmp_path):
 
 
 def test_the_annotated_copy_marks_each_bad_cell_and_lists_the_errors(officer, geo, tmp_path):
-    rows = [*rows_for(geo), [3, "Cơ sở Vĩnh Trại", "Hộ kinh doanh", "", "", "Vĩnh Trại", "Khác", "1,286", "", 2010]]
+    rows = [
+        *rows_for(geo),
+        [3, "Cơ sở Vĩnh Trại", "Hộ kinh doanh", "", "", "Vĩnh Trại", "Khác", "1,286", "", 2010],
+    ]
     source = xlsx(tmp_path / "loi.xlsx", rows)
     report = run_import("establishments", source, officer, dry_run=True)
     target = annotate(source, report, tmp_path / "chu-thich.xlsx")

@@ -42,11 +42,20 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def _khuyencong(*args: str, env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "khuyencong.cli", *args], env=env, check=True, capture_output=True, text=True, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "khuyencong.cli", *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        **kwargs,
+    )
 
 
 def _counts(db: Path) -> tuple[int, int]:
-    with sqlite3.connect(db) as connection:  # opening it rolls a hot journal back, as Django's next start would
+    with sqlite3.connect(
+        db
+    ) as connection:  # opening it rolls a hot journal back, as Django's next start would
         return (
             connection.execute("SELECT COUNT(*) FROM establishments_establishment").fetchone()[0],
             connection.execute("SELECT COUNT(*) FROM core_auditentry").fetchone()[0],
@@ -60,7 +69,10 @@ def test_a_killed_import_leaves_the_database_as_before(tmp_path):
     _khuyencong("shell", "-c", SETUP, env=env, timeout=300)
     before = _counts(db)
     rows = [["Tên cơ sở", "Loại hình", "Xã/phường", "Ngành nghề", "Số lao động"]]
-    rows += [[f"Hộ kinh doanh số {i}", "Hộ kinh doanh", "Tam Thanh", "Ngành nghề khác", i % 50] for i in range(60_000)]
+    rows += [
+        [f"Hộ kinh doanh số {i}", "Hộ kinh doanh", "Tam Thanh", "Ngành nghề khác", i % 50]
+        for i in range(60_000)
+    ]
     path = csv_file(tmp_path / "lon.csv", rows)
     process = subprocess.Popen(
         [sys.executable, "-m", "khuyencong.cli", "import", "establishments", str(path), "--user", "canbo"],
@@ -76,7 +88,9 @@ def test_a_killed_import_leaves_the_database_as_before(tmp_path):
         for line in process.stderr:  # "Đã đọc 1.000 dòng …" every two seconds
             if line.startswith("Đã đọc") and wal.exists() and wal.stat().st_size > 256 * 1024:
                 break
-            assert time.monotonic() < deadline and process.poll() is None, "the import ended before it could be killed"
+            assert time.monotonic() < deadline and process.poll() is None, (
+                "the import ended before it could be killed"
+            )
         time.sleep(0.5)
         assert process.poll() is None
         process.send_signal(signal.SIGKILL)

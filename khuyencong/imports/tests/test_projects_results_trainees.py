@@ -49,12 +49,16 @@ def project_row(code="KCĐP-2016-001", provincial="500 triệu", taxes="01001091
     ]
 
 
-def test_projects_come_in_with_budget_lines_beneficiaries_and_expected_results(officer, geo, hung_long, tmp_path):
+def test_projects_come_in_with_budget_lines_beneficiaries_and_expected_results(
+    officer, geo, hung_long, tmp_path
+):
     path = xlsx(tmp_path / "de-an.xlsx", [PROJECT_HEADER, project_row()])
     report = run_import("projects", path, officer, dry_run=False)
     assert report.ok, report.errors
     project = Project.objects.get(code="KCĐP-2016-001")
-    assert project.unit == geo.ba_son and project.category == "demonstration_model" and project.level == "local"
+    assert (
+        project.unit == geo.ba_son and project.category == "demonstration_model" and project.level == "local"
+    )
     assert project.eligible_cost == 2_000_000_000
     assert project.budget() == {"provincial": 500_000_000, "beneficiary": 1_500_000_000}
     assert list(project.beneficiaries.all()) == [hung_long]
@@ -76,7 +80,11 @@ def test_a_changed_budget_updates_the_project_found_by_its_code(officer, geo, hu
 
 def test_the_services_checks_are_reported_by_the_dry_run(officer, geo, hung_long, tmp_path):
     """The cap (30 % of 2 bn, at most 500 m in 2016) is the service's rule: the dry run meets it too."""
-    rows = [PROJECT_HEADER, project_row(provincial="900 triệu"), project_row(code="KCĐP-2016-002", taxes="0100109106; 4900000001")]
+    rows = [
+        PROJECT_HEADER,
+        project_row(provincial="900 triệu"),
+        project_row(code="KCĐP-2016-002", taxes="0100109106; 4900000001"),
+    ]
     report = run_import("projects", xlsx(tmp_path / "tran.xlsx", rows), officer, dry_run=True)
     assert not report.ok and Project.objects.count() == 0
     cap = next(e for e in report.errors if e.row == 2)
@@ -90,7 +98,15 @@ RESULT_HEADER = ["Mã đề án", "Chỉ tiêu", "Từ ngày", "Đến ngày", "
 
 def test_actual_results_are_recorded_once_and_corrected_with_a_reason(officer, geo, make_project, tmp_path):
     project = make_project()
-    row = [project.code, "Doanh thu sau hỗ trợ", "01/01/2024", "30/06/2024", "1,5 tỷ", "Báo cáo của cơ sở", ""]
+    row = [
+        project.code,
+        "Doanh thu sau hỗ trợ",
+        "01/01/2024",
+        "30/06/2024",
+        "1,5 tỷ",
+        "Báo cáo của cơ sở",
+        "",
+    ]
     path = xlsx(tmp_path / "kq.xlsx", [RESULT_HEADER, row])
     report = run_import("results", path, officer, dry_run=False)
     assert report.ok, report.errors
@@ -121,21 +137,39 @@ def test_results_the_acceptance_owns_or_of_unknown_projects_are_refused(officer,
     assert IndicatorValue.objects.count() == 0
 
 
-TRAINEE_HEADER = ["Họ và tên", "Giới tính", "Dân tộc", "Năm sinh", "Xã/phường cư trú", "Huyện", "Khoá đào tạo (mã đề án)"]
+TRAINEE_HEADER = [
+    "Họ và tên",
+    "Giới tính",
+    "Dân tộc",
+    "Năm sinh",
+    "Xã/phường cư trú",
+    "Huyện",
+    "Khoá đào tạo (mã đề án)",
+]
 
 
 def test_a_trainee_list_comes_in_by_course_and_again_changes_nothing(officer, geo, make_project, tmp_path):
     course = make_project(category="training")
     rows = [
         TRAINEE_HEADER,
-        [unicodedata.normalize("NFD", "Hoàng Thị  Mến"), "Nữ", "Tày", 1990, "Hợp Thành", "Cao Lộc", course.code],
+        [
+            unicodedata.normalize("NFD", "Hoàng Thị  Mến"),
+            "Nữ",
+            "Tày",
+            1990,
+            "Hợp Thành",
+            "Cao Lộc",
+            course.code,
+        ],
         ["Lý Văn Tùng", "nam", "Nùng", "1988", "Phường Tam Thanh", "", course.code.lower()],
     ]
     path = xlsx(tmp_path / "hoc-vien.xlsx", rows)
     report = run_import("trainees", path, officer, dry_run=False)
     assert report.ok, report.errors
     men = Trainee.objects.get(full_name="Hoàng Thị Mến")
-    assert men.sex == "female" and men.commune == geo.ba_son and men.project == course and men.is_ethnic_minority
+    assert (
+        men.sex == "female" and men.commune == geo.ba_son and men.project == course and men.is_ethnic_minority
+    )
     again = run_import("trainees", path, officer, dry_run=False)
     assert again.unchanged == 2 and Trainee.objects.count() == 2
 
