@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "khuyencong.products",
     "khuyencong.transparency",
     "khuyencong.ops",
+    "khuyencong.imports",
     "khuyencong.api",
 ]
 
@@ -141,6 +142,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 KHUYENCONG_ADVANCE_MAX_PERCENT = env_int("KHUYENCONG_ADVANCE_MAX_PERCENT", 100, minimum=0)
 # Largest file a user may attach to a project, in megabytes (issue 3 §7).
 KHUYENCONG_MAX_UPLOAD_MB = env_int("KHUYENCONG_MAX_UPLOAD_MB", 20, minimum=1)
+# Spreadsheet imports (issue 7 §1): largest upload, and limits that keep a hostile or broken file cheap:
+# the size a ZIP may inflate to, the compression ratio no real sheet reaches, data rows per file, and
+# the run of empty rows after which reading stops.
+KHUYENCONG_IMPORT_MAX_UPLOAD_MB = env_int("KHUYENCONG_IMPORT_MAX_UPLOAD_MB", 30, minimum=1)
+KHUYENCONG_IMPORT_MAX_UNCOMPRESSED_MB = env_int("KHUYENCONG_IMPORT_MAX_UNCOMPRESSED_MB", 400, minimum=1)
+KHUYENCONG_IMPORT_MAX_COMPRESSION_RATIO = env_int("KHUYENCONG_IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=10)
+KHUYENCONG_IMPORT_MAX_ROWS = env_int("KHUYENCONG_IMPORT_MAX_ROWS", 200_000, minimum=1)
+KHUYENCONG_IMPORT_MAX_BLANK_ROWS = env_int("KHUYENCONG_IMPORT_MAX_BLANK_ROWS", 1000, minimum=10)
 # A proposal whose beneficiary had support for the same category within this many plan years needs
 # a written justification (issue 3 §4; 0 turns the check off).
 KHUYENCONG_REPEAT_SUPPORT_YEARS = env_int("KHUYENCONG_REPEAT_SUPPORT_YEARS", 3, minimum=0)

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tu-van/", include("khuyencong.advice.urls")),
     path("san-pham/", include("khuyencong.products.urls")),
     path("cong-khai/", include("khuyencong.transparency.urls")),
+    path("nhap-du-lieu/", include("khuyencong.imports.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

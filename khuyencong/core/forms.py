@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -21,18 +22,88 @@ _GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")
 _MINUS = ("-", "\u2212", "\u2013")  # hyphen-minus, minus sign, en dash (what word processors paste)
 
 
-def parse_whole_number(text: str, *, label: Any, maximum: int = MAX_VND) -> int:
+# Words for a multiple that typed spreadsheets use: "1,5 tỷ", "350 triệu", "350 tr", "20 nghìn".
+_SCALES: dict[str, int] = {
+    "tỷ": 10**9,
+    "tỉ": 10**9,
+    "triệu": 10**6,
+    "tr": 10**6,
+    "nghìn": 10**3,
+    "ngàn": 10**3,
+}
+_SCALED = re.compile(
+    r"(?P<number>[\d.,]+)\s*(?P<scale>tỷ|tỉ|triệu|tr|nghìn|ngàn)\.?(\s*(đồng|đ|vnđ|vnd))?\.?",
+    re.IGNORECASE,
+)
+_COMMA_GROUPED = re.compile(r"\d{1,3}(,\d{3}){2,}")
+
+
+def _ambiguous(name: str, raw: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "%(field)s: không rõ “%(value)s” là số nguyên có dấu phân cách hàng nghìn hay số thập phân; "
+            "hãy ghi lại cho rõ, ví dụ 1.286 (một nghìn hai trăm tám mươi sáu) hoặc 1,3 (một phẩy ba)."
+        )
+        % {"field": name, "value": raw},
+        code="ambiguous",
+    )
+
+
+def _scaled(raw: str, *, name: str) -> int | None:
+    """'1,5 tỷ' -> 1500000000; None when `raw` carries no multiple word. A comma or dot before exactly
+    three digits could group thousands or start decimals, so it is refused as ambiguous."""
+    match = _SCALED.fullmatch(raw)
+    if match is None:
+        return None
+    number, scale = match["number"], _SCALES[match["scale"].lower()]
+    separators = re.findall(r"[.,]", number)
+    if not separators:
+        return int(number) * scale
+    if len(separators) > 1 or not re.fullmatch(r"\d+[.,]\d+", number):
+        raise _ambiguous(name, raw)
+    whole, fraction = re.split(r"[.,]", number)
+    if len(fraction) == 3:
+        raise _ambiguous(name, raw)
+    value = int(whole) * scale + int(fraction) * scale // 10 ** len(fraction)
+    if int(fraction) * scale % 10 ** len(fraction):
+        raise ValidationError(
+            _("%(field)s phải là số nguyên đồng; “%(value)s” không ra số đồng chẵn.")
+            % {"field": name, "value": raw},
+            code="decimal",
+        )
+    return value
+
+
+def parse_whole_number(text: str, *, label: Any, maximum: int = MAX_VND, tolerant: bool = False) -> int:
     """'1.286.000.000', '1 286 000 000', '1286000000 ₫' -> 1286000000.
 
     Vietnamese writes 1.286.000.000 with dots between thousands and a comma before decimals. A whole
     number is asked for, so a comma, a dot that does not group thousands or a minus sign is refused
     with a message naming the field, never guessed at.
+
+    `tolerant` (files typed over the years, read by the importer) also takes a multiple word
+    ('1,5 tỷ', '350 triệu') and thousands grouped by commas in more than one place ('1,286,000');
+    '1,286' could be either reading, so it is refused as ambiguous (code "ambiguous") for the officer
+    to confirm.
     """
     name = capfirst(str(label))
-    raw = _SUFFIX.sub("", str(text).strip()).strip()
+    text = unicodedata.normalize("NFC", str(text)).strip()
+    if tolerant:
+        if text.startswith(_MINUS):
+            raise ValidationError(_("%(field)s không được là số âm.") % {"field": name}, code="negative")
+        scaled = _scaled(" ".join(text.split()), name=name)
+        if scaled is not None:
+            if scaled > maximum:
+                raise ValidationError(_("%(field)s quá lớn.") % {"field": name}, code="too_large")
+            return scaled
+    raw = _SUFFIX.sub("", text).strip()
     if raw.startswith(_MINUS):
         raise ValidationError(_("%(field)s không được là số âm.") % {"field": name}, code="negative")
     raw = _SPACES.sub(".", raw)  # "1 286 000" groups thousands with spaces
+    if tolerant and _COMMA_GROUPED.fullmatch(raw):
+        raw = raw.replace(",", "")
+    elif tolerant and re.fullmatch(r"\d{1,3},\d{3}", raw):
+        raise _ambiguous(name, raw)
     if _PLAIN.fullmatch(raw):
         value = int(raw)
     elif _GROUPED.fullmatch(raw):

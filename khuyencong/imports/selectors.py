@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from khuyencong.accounts.scope import is_administrator
+from khuyencong.imports.models import ImportRun
+
+
+def run_list(*, user: Any) -> QuerySet[ImportRun]:
+    """A user's own uploads; an administrator sees everyone's."""
+    qs = ImportRun.objects.select_related("requested_by")
+    return qs if is_administrator(user) else qs.filter(requested_by=user)
+
+
+def run_get(*, user: Any, pk: int) -> ImportRun:
+    return get_object_or_404(run_list(user=user), pk=pk)
