@@ -219,3 +219,7 @@ api.add_router("/results", results_router, tags=["results"])
 from khuyencong.appraisal.api import router as appraisal_router  # noqa: E402
 
 api.add_router("/appraisal", appraisal_router, tags=["appraisal"])
+
+from khuyencong.imports.api import router as imports_router  # noqa: E402
+
+api.add_router("/imports", imports_router, tags=["imports"])
