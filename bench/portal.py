@@ -128,7 +128,7 @@ def ensure_portal_content(n_articles: int, n_products: int) -> dict[str, int]:
                     Recognition(
                         product=p,
                         level=RecognitionLevel.PROVINCE,
-                        year=2026 - (p.pk % 10) if p.pk else 2024,
+                        year=2016 + i % 10,
                         decided_on=dt.date(2016 + i % 10, 10, 1),
                     )
                     for i, p in enumerate(made)
