@@ -32,6 +32,24 @@ def pytest_collection_modifyitems(config, items):
 
 PASSWORD = "mat-khau-thu-nghiem-2025"
 
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After every test that used the database, the stored per-project facts (results.facts) must equal a
+    fresh computation: whatever the test changed, through whichever path, kept them current. Runs inside
+    the test's own database state, before its rollback. Opt out with @pytest.mark.facts_not_checked("why")
+    where the database is not reachable at the end (a test that stops it)."""
+    result = yield
+    uses_db = _DB_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("django_db")
+    if uses_db and not item.get_closest_marker("facts_not_checked"):
+        from khuyencong.results.facts import drift
+
+        problems = drift()
+        assert not problems, "stored project facts are stale after this test:\n" + "\n".join(problems)
+    return result
+
 
 @pytest.fixture(autouse=True)
 def vietnamese_by_default():

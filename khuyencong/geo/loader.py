@@ -268,4 +268,9 @@ def load_geography(*, province: str) -> LoadSummary:
     with transaction.atomic():
         ids = _load_units(records, scope is None, summary)
         _load_links(geography, scope, ids, records, summary)
+        if summary.changed:
+            from khuyencong.results import facts
+
+            # Bulk writes send no signals; a project's current unit may have moved with the links.
+            facts.refresh()
     return summary

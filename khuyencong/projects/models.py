@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +58,57 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             ids = scope_unit_ids(user)
             return self if ids is ALL else self.filter(Q(unit_id__in=ids) | Q(created_by=user))
         return self.none()
+
+    def update(self, **kwargs: Any) -> int:
+        """An UPDATE sends no signal, so the projects' stored facts (results.facts) are refreshed here."""
+        from khuyencong.results import facts
+
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            facts.refresh(ids)
+        return count
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+
+class FactsQuerySet(models.QuerySet[Any]):
+    """Bulk writes send no signal: these refresh the stored facts of the projects they touch (results.facts)
+    themselves, so the summary's table stays current whichever way a row is written."""
+
+    project_path = "project_id"
+
+    def _project_ids(self, rows: Iterable[Any] = ()) -> list[int]:
+        if rows:
+            return [getattr(row, self.project_path) for row in rows]
+        return list(self.values_list(self.project_path, flat=True))
+
+    def update(self, **kwargs: Any) -> int:
+        from khuyencong.results import facts
+
+        with transaction.atomic(using=self.db):
+            ids = self._project_ids()
+            count = super().update(**kwargs)
+            facts.refresh(ids)
+        return count
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        from khuyencong.results import facts
+
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            facts.refresh(self._project_ids(created))
+        return created
+
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
+
+
+class ResultQuerySet(FactsQuerySet):
+    def _project_ids(self, rows: Iterable[Any] = ()) -> list[int]:
+        acceptances = {row.acceptance_id for row in rows} if rows else self.values("acceptance_id")
+        return list(Acceptance.objects.filter(pk__in=acceptances).values_list("project_id", flat=True))
 
 
 class Project(models.Model):
@@ -192,6 +244,8 @@ class BudgetLine(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
     source = models.CharField(_("nguồn kinh phí"), max_length=20, choices=FundingSource.choices)
     amount = models.BigIntegerField(_("số tiền (đồng)"), validators=NON_NEGATIVE)
+
+    objects = FactsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("dòng kinh phí")
@@ -409,6 +463,8 @@ class Acceptance(models.Model):
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    objects = FactsQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("biên bản nghiệm thu")
         verbose_name_plural = _("biên bản nghiệm thu")
@@ -425,6 +481,8 @@ class ActualResult(models.Model):
     acceptance = models.ForeignKey(Acceptance, on_delete=models.CASCADE, related_name="results")
     indicator = models.CharField(_("chỉ tiêu"), max_length=40, choices=ExpectedIndicator.choices)
     value = models.PositiveIntegerField(_("giá trị đạt được"))
+
+    objects = ResultQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kết quả đạt được")

@@ -576,7 +576,9 @@ def totals(*, user: Any, filters: Filters, only: Iterable[str] | None = None) ->
     return _aggregate(counted_projects(user=user, filters=filters), _selected(filters, only))
 
 
-def breakdown(*, user: Any, filters: Filters, by: str, only: Iterable[str] | None = None) -> list[Figures]:
+def breakdown(
+    *, user: Any, filters: Filters, by: str, only: Iterable[str] | None = None, stored: bool = True
+) -> list[Figures]:
     """The figures per group of `by` (one of DIMENSIONS), ordered for reading."""
     if by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}")
@@ -600,7 +602,7 @@ def breakdown(*, user: Any, filters: Filters, by: str, only: Iterable[str] | Non
             figures.label = str(kind.label) if kind else _("Không thuộc địa bàn ưu tiên")
             rows.append(figures)
         return rows
-    with fact_table(user=user, filters=filters, only=only, dimensions=(by,)) as facts:
+    with fact_table(user=user, filters=filters, only=only, dimensions=(by,), stored=stored) as facts:
         return facts.group(by)
 
 
@@ -663,15 +665,17 @@ def every_year(rows: list[Figures], filters: Filters) -> list[Figures]:
 
 
 class FactTable:
-    """One row per counted project with its dimensions and measures, in a temporary table of the database.
+    """One row per counted project with its dimensions and measures, grouped by the database.
 
-    Each measure is a correlated subquery per project; computing them once and grouping the table several
-    times (totals, by year, by category, ...) costs one pass instead of one per grouping. The grouping
-    itself is SQL (GROUP BY over the temporary table).
+    The rows come from results.ProjectFact (kept current on every change, see results.facts) when the
+    request needs only what it stores, else from a temporary table filled once per request with the
+    correlated subqueries: either way the measures are computed once and grouped several times (totals, by
+    year, by category, ...), each grouping one SQL GROUP BY.
     """
 
-    def __init__(self, name: str, measures: list[str], filters: Filters) -> None:
-        self.name = name
+    def __init__(self, source: str, params: list[Any], measures: list[str], filters: Filters) -> None:
+        self.source = source  # a table name, or a parenthesised SELECT with its alias
+        self.params = params
         self.measures = measures
         self.filters = filters
 
@@ -681,11 +685,12 @@ class FactTable:
 
     def _rows(self, sql: str, labels: tuple[str, ...] = ()) -> list[Figures]:
         with connection.cursor() as cursor:
-            cursor.execute(sql)
+            cursor.execute(sql, self.params)
             names = [c[0] for c in cursor.description]
-            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            rows = cursor.fetchall()
         result = []
-        for row in rows:
+        for values in rows:
+            row = dict(zip(names, values, strict=True))
             named = {k: row.pop(k) for k in labels}
             figures = _figures(row, key=row.get("key"), group="key")
             if labels:
@@ -697,7 +702,7 @@ class FactTable:
         return result
 
     def totals(self) -> Figures:
-        (row,) = self._rows(f"SELECT {self._select()} FROM {connection.ops.quote_name(self.name)}")
+        (row,) = self._rows(f"SELECT {self._select()} FROM {self.source}")
         return row
 
     def group(self, by: str, only: Iterable[str] | None = None) -> list[Figures]:
@@ -705,10 +710,9 @@ class FactTable:
         measures = self.measures if only is None else [m for m in self.measures if m[3:] in set(only)]
         quote = connection.ops.quote_name
         column = quote(_GROUP_FIELD[by])
-        table = quote(self.name)
         if by != "unit":
             rows = self._rows(
-                f"SELECT {column} AS {quote('key')}, {self._select(measures)} FROM {table} "
+                f"SELECT {column} AS {quote('key')}, {self._select(measures)} FROM {self.source} "
                 f"GROUP BY {column} ORDER BY {column}"
             )
             _label(by, rows, self.filters)
@@ -721,7 +725,7 @@ class FactTable:
         key = quote("key")
         rows = self._rows(
             f"SELECT g.{key}, {named}, pu.{quote('short_name')} AS parent_name, {sums} "
-            f"FROM (SELECT {column} AS {key}, {self._select(measures)} FROM {table} GROUP BY {column}) g "
+            f"FROM (SELECT {column} AS {key}, {self._select(measures)} FROM {self.source} GROUP BY {column}) g "
             f"LEFT JOIN {units} u ON u.{quote('id')} = g.{key} "
             f"LEFT JOIN {units} pu ON pu.{quote('id')} = u.{quote('parent_id')}",
             labels=("code", "name", "level", "generation", "parent_name"),
@@ -730,13 +734,77 @@ class FactTable:
         return rows
 
 
+def _stored_facts(
+    *, user: Any, filters: Filters, wanted: list[str], dimensions: Iterable[str]
+) -> QuerySet[Any]:
+    """The counted projects' rows of results.ProjectFact, filtered as counted_projects filters projects."""
+    from khuyencong.results.facts import MEASURES
+    from khuyencong.results.models import ProjectFact
+
+    qs = ProjectFact.objects.filter(
+        plan_year__gte=filters.from_year, plan_year__lte=filters.to_year, status__in=COUNTED
+    )
+    scoped = _scoped(user)
+    if scoped.query.where.children:
+        qs = qs.filter(project_id__in=scoped.values("pk"))
+    qs = qs.annotate(
+        place=F("recorded_unit" if filters.units == UnitMode.RECORDED else "current_unit"),
+    )
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.fund:
+        # A budget line of that fund with a positive amount (one line per source).
+        qs = qs.filter(**{f"{MEASURES[filters.fund]}__gt": 0})
+    if filters.sector:
+        qs = qs.filter(sector=filters.sector)
+    if filters.unit is not None:
+        qs = qs.filter(place__in=AdministrativeUnit.objects.filter(_under([filters.unit])).values("pk"))
+    if filters.province:
+        provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE, code=filters.province)
+        if filters.units == UnitMode.CURRENT:
+            provinces = provinces.filter(generation=Generation.CURRENT)
+        qs = qs.filter(
+            place__in=AdministrativeUnit.objects.filter(_under(provinces.values("pk"))).values("pk")
+        )
+    fields = sorted({_GROUP_FIELD[d] for d in dimensions})
+    measures = {
+        f"m__{name}": Value(1, output_field=BigIntegerField()) if name == "projects" else F(MEASURES[name])
+        for name in wanted
+    }
+    return qs.annotate(**measures).order_by().values("pk", *fields, *measures)
+
+
+def _storable(filters: Filters, wanted: Iterable[str]) -> bool:
+    from khuyencong.results.facts import SERVED
+
+    return filters.as_of is None and not filters.priority and set(wanted) <= SERVED
+
+
 @contextmanager
 def fact_table(
-    *, user: Any, filters: Filters, only: Iterable[str] | None = None, dimensions: Iterable[str] = ()
+    *,
+    user: Any,
+    filters: Filters,
+    only: Iterable[str] | None = None,
+    dimensions: Iterable[str] = (),
+    stored: bool = True,
 ) -> Iterator[FactTable]:
-    """The counted projects' facts for `dimensions` and the measures `only` (default all but durations)."""
+    """The counted projects' facts for `dimensions` and the measures `only` (default all).
+
+    `stored=False` computes them from the projects even when the stored facts could answer (the tests
+    compare the two)."""
+    dimensions = tuple(dimensions)
     wanted = _wanted(only)
     per = _pick(_per_project(filters, _recorded_for(wanted)), wanted)
+    quote = connection.ops.quote_name
+    if stored and _storable(filters, per):
+        sql, params = _stored_facts(
+            user=user, filters=filters, wanted=list(per), dimensions=dimensions
+        ).query.sql_with_params()
+        yield FactTable(f"({sql}) {quote('facts')}", list(params), [f"m__{k}" for k in per], filters)
+        return
     fields = ["pk", *sorted({_GROUP_FIELD[d] for d in dimensions})]
     # No ORDER BY: the model's default ordering would sort every row of a table that is only grouped.
     qs = (
@@ -746,7 +814,6 @@ def fact_table(
     )
     sql, params = qs.values(*fields, *(f"m__{k}" for k in per)).query.sql_with_params()
     name = f"results_facts_{secrets.token_hex(6)}"
-    quote = connection.ops.quote_name
     # Measures are aliased m__<name> so that none can clash with a model field of the same name.
     create = f"CREATE TEMPORARY TABLE {quote(name)} AS {sql}"
     if connection.vendor == "postgresql":
@@ -762,7 +829,7 @@ def fact_table(
         with connection.cursor() as cursor:
             cursor.execute(create, params)
     try:
-        yield FactTable(name, [f"m__{k}" for k in per], filters)
+        yield FactTable(quote(name), [], [f"m__{k}" for k in per], filters)
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {quote(name)}")
@@ -920,15 +987,21 @@ def _brief(row: Figures) -> dict[str, int]:
     }
 
 
-def summary(*, user: Any, filters: Filters) -> dict[str, Any]:
-    """The stable JSON of `report_summary` and GET /api/v1/reports/summary: every amount in integer đồng."""
+def summary(*, user: Any, filters: Filters, stored: bool = True) -> dict[str, Any]:
+    """The stable JSON of `report_summary` and GET /api/v1/reports/summary: every amount in integer đồng.
+
+    `stored=False` computes it from the projects rather than the stored facts (tests compare the two)."""
     province = filters.province or (
         "" if settings.KHUYENCONG_PROVINCE == "all" else str(settings.KHUYENCONG_PROVINCE)
     )
     scoped = replace(filters, province=province)
     # One pass over the projects, then every grouping of it by the database.
     with fact_table(
-        user=user, filters=scoped, only=SUMMARY_TOTALS, dimensions=("category", "sector", "year", "unit")
+        user=user,
+        filters=scoped,
+        only=SUMMARY_TOTALS,
+        dimensions=("category", "sector", "year", "unit"),
+        stored=stored,
     ) as facts:
         total = facts.totals()
         categories = {row.key: row for row in facts.group("category", BRIEF)}

@@ -6,3 +6,8 @@ class ResultsConfig(AppConfig):
     name = "khuyencong.results"
     label = "results"
     verbose_name = _("Kết quả và báo cáo")
+
+    def ready(self) -> None:
+        from khuyencong.results import facts
+
+        facts.connect()

@@ -238,3 +238,49 @@ class IndicatorTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.code} {self.indicator_id}: {self.value}"
+
+
+class ProjectFact(models.Model):
+    """One project's figures as the summary groups them, kept current on every change (results.facts).
+
+    A cache, never a source: every column is recomputed from the project, its budget lines, beneficiaries
+    and accepted acceptance by `results.facts.refresh`, and a test compares the table with that computation
+    after every test of the suite. Units are plain ids (not foreign keys) because the table only groups
+    by them; projects can only be deleted through their own row, which cascades here.
+    """
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    plan_year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=30)
+    category = models.CharField(max_length=40)
+    level = models.CharField(max_length=10)
+    recorded_unit = models.BigIntegerField()
+    current_unit = (
+        models.BigIntegerField()
+    )  # the recorded unit mapped to a current one (its default successor)
+    sector = models.CharField(max_length=40)
+    central = models.BigIntegerField()
+    provincial = models.BigIntegerField()
+    own = models.BigIntegerField()
+    other = models.BigIntegerField()
+    settled = models.BigIntegerField()
+    accepted = models.BigIntegerField()
+    jobs_created = models.BigIntegerField()
+    workers_trained = models.BigIntegerField()
+    establishments_supported = models.BigIntegerField()
+    models_built = models.BigIntegerField(db_column="models")
+    machines = models.BigIntegerField()
+    trained_women = models.BigIntegerField()
+    trained_ethnic_minority = models.BigIntegerField()
+    completion_n = models.BigIntegerField()
+    completion_days = models.BigIntegerField()
+    settlement_n = models.BigIntegerField()
+    settlement_days = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["plan_year", "status"], name="results_fact_year_status")]
+
+    def __str__(self) -> str:
+        return f"facts of project {self.project_id}"
