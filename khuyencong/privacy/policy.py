@@ -34,7 +34,8 @@ written, one row per record (a download: one row with the count of rows and the 
 When the log is written: after the view has produced its response and outside the view's transaction
 (the middleware runs outside any `atomic` of the view), in one bulk insert per request. A response that
 is a server error (5xx) served nothing and logs nothing. A streamed download logs when its stream ends,
-completed or cut short, with the rows actually produced. If the log cannot be written for a page or an
+completed or cut short, with the rows actually produced (an asynchronous stream, which this WSGI
+deployment does not make, is logged when it starts). If the log cannot be written for a page or an
 API answer the request fails (nothing is served without its log row).
 """
 
@@ -42,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -342,8 +343,9 @@ def finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase
     if response.status_code >= 500:
         log.done = True  # nothing was served
         return response
-    if isinstance(response, StreamingHttpResponse) and not isinstance(response, FileResponse):
-        response.streaming_content = _then_write(response.streaming_content, log)
+    streamed = isinstance(response, StreamingHttpResponse) and not isinstance(response, FileResponse)
+    if streamed and not response.is_async:
+        response.streaming_content = _then_write(cast(Iterator[bytes], response.streaming_content), log)
         return response
     log.write()
     return response
