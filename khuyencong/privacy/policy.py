@@ -343,8 +343,12 @@ def finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase
     if response.status_code >= 500:
         log.done = True  # nothing was served
         return response
-    streamed = isinstance(response, StreamingHttpResponse) and not isinstance(response, FileResponse)
-    if streamed and not response.is_async:
+    # A workbook (FileResponse) is whole before it is sent; a CSV is made row by row as it is sent.
+    if (
+        isinstance(response, StreamingHttpResponse)
+        and not isinstance(response, FileResponse)
+        and not response.is_async
+    ):
         response.streaming_content = _then_write(cast(Iterator[bytes], response.streaming_content), log)
         return response
     log.write()
