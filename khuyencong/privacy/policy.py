@@ -350,6 +350,8 @@ def finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase
         and not response.is_async
     ):
         response.streaming_content = _then_write(cast(Iterator[bytes], response.streaming_content), log)
+        # The server closes the response when the client goes away mid-file: log what was produced.
+        response._resource_closers.append(log.write)  # type: ignore[attr-defined]  # not in the stubs
         return response
     log.write()
     return response
