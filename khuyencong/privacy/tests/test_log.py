@@ -100,3 +100,12 @@ def test_the_admin_site_lists_the_log_but_nobody_edits_or_deletes_it(client, adm
         == 403
     )
     assert PersonalDataAccess.objects.filter(pk=row.pk).exists()
+
+
+def test_the_admin_look_up_of_establishments_shows_no_persons_number(client, django_user_model, artisan):
+    client.force_login(django_user_model.objects.create_superuser("root", password="x", role="admin"))
+    listing = client.get(reverse("admin:establishments_establishment_changelist"), {"q": "Nghệ nhân"})
+    assert "020******789" in listing.content.decode() and ARTISAN_ID not in listing.content.decode()
+    record = client.get(reverse("admin:establishments_establishment_change", args=[artisan.pk]))
+    assert record.status_code == 200 and ARTISAN_ID not in record.content.decode()
+    assert "0987654321" not in record.content.decode()
