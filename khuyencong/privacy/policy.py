@@ -1,7 +1,7 @@
 """Personal data: the one policy deciding who sees citizen ID numbers, phones and emails in full.
 
-Every list, detail page, download (CSV/XLSX), API answer and form that shows one of the fields below
-asks a `Viewer` for the value: it answers the value in full to the roles that need it for that record
+Every list, detail page, edit form, change history, download (CSV/XLSX) and API answer that shows one
+of the fields below asks a `Viewer` for the value: it answers the value in full to the roles that need it for that record
 and writes a `PersonalDataAccess` row for what it revealed, or answers it masked (`091****678`,
 `n***@example.com`) and writes nothing. Nothing else in the code decides.
 

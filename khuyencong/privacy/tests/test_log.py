@@ -109,3 +109,11 @@ def test_the_admin_look_up_of_establishments_shows_no_persons_number(client, dja
     record = client.get(reverse("admin:establishments_establishment_change", args=[artisan.pk]))
     assert record.status_code == 200 and ARTISAN_ID not in record.content.decode()
     assert "0987654321" not in record.content.decode()
+
+
+def test_the_import_page_leads_to_the_roster_and_an_administrator_to_the_log(client, administrator, officer):
+    client.force_login(officer)
+    html = client.get(reverse("imports:index")).content.decode()
+    assert reverse("imports:trainees") in html and reverse("privacy:log") not in html
+    client.force_login(administrator)
+    assert reverse("privacy:log") in client.get(reverse("imports:index")).content.decode()
