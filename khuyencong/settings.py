@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "khuyencong.transparency",
     "khuyencong.ops",
     "khuyencong.imports",
+    "khuyencong.privacy",
     "khuyencong.api",
 ]
 
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After the view: writes what personal data the response revealed (privacy.policy).
+    "khuyencong.privacy.middleware.PersonalDataLogMiddleware",
 ]
 
 ROOT_URLCONF = "khuyencong.urls"

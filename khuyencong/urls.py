@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("san-pham/", include("khuyencong.products.urls")),
     path("cong-khai/", include("khuyencong.transparency.urls")),
     path("nhap-du-lieu/", include("khuyencong.imports.urls")),
+    path("nhat-ky-du-lieu-ca-nhan/", include("khuyencong.privacy.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

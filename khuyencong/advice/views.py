@@ -20,6 +20,7 @@ from khuyencong.core.audit import history
 from khuyencong.core.forms import add_service_error
 from khuyencong.core.http import AuthedRequest
 from khuyencong.core.public_cache import public_page, same_origin_post
+from khuyencong.privacy import policy
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -130,7 +131,7 @@ def _detail(
             "can_reopen": RequestStatus.NEW in moves,
             "needs_reason_to_close": advice.status == RequestStatus.NEW,
             "answer_form": answer_form or AnswerForm(),
-            "history": history(advice),
+            "history": policy.viewer(request).history(advice, history(advice)),
         },
         status=status,
     )

@@ -4,8 +4,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from khuyencong.establishments.models import Establishment
+from khuyencong.privacy import policy
 
 
 @admin.register(Establishment)
@@ -14,7 +16,13 @@ class EstablishmentAdmin(admin.ModelAdmin):
     pages so that validation, duplicate checks and the audit trail apply."""
 
     search_fields = ("name", "tax_code")
-    list_display = ("name", "tax_code", "commune", "legal_form")
+    list_display = ("name", "masked_tax_code", "commune", "legal_form")
+    # A look-up needs no person's numbers (privacy.policy): masked in the list, left out of the record.
+    exclude = ("tax_code", "phone")
+
+    @admin.display(description=_("mã số thuế"))
+    def masked_tax_code(self, obj: Establishment) -> str:
+        return policy.MASKED.value(obj, "tax_code")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

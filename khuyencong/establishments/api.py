@@ -20,30 +20,32 @@ from khuyencong.api.errors import Conflict
 from khuyencong.api.forms import checked, merged
 from khuyencong.api.paging import Page
 from khuyencong.core import audit
-from khuyencong.core.templatetags.vn import mask
 from khuyencong.establishments import services
 from khuyencong.establishments.choices import LegalForm, Sector
 from khuyencong.establishments.forms import EstablishmentForm
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.selectors import EstablishmentFilters, establishment_get, establishment_list
+from khuyencong.privacy import policy
+from khuyencong.privacy.models import Route
 from khuyencong.projects.api import Count, HistoryOut, InputSchema, RecordId, StrictSchema, Text
 
 router = Router()
 
-# Roles that work with a record's personal data (a person's 12-digit number used as tax code).
-SEES_PERSONAL_DATA = frozenset({Role.ADMIN, Role.OFFICER, Role.COMMUNE_OFFICER, Role.BUSINESS})
 
-
-def _personal(request: Any) -> bool:
-    user = getattr(request, "user", None)
-    return bool(user is not None and (user.is_superuser or getattr(user, "role", None) in SEES_PERSONAL_DATA))
+def _shown(context: Any, obj: Any, name: str) -> str:
+    """A personal field as privacy.policy lets the caller read it (in full: logged)."""
+    return policy.viewer(context["request"], Route.API).value(obj, name)
 
 
 class EstablishmentOut(Schema):
     id: int
     name: str
     legal_form: str
-    tax_code: str = Field(..., description="12 số (số định danh cá nhân) được che trong danh sách.")
+    tax_code: str = Field(
+        ...,
+        description="12 số (số định danh cá nhân): đầy đủ cho vai trò cần dữ liệu cá nhân (mỗi lần đọc được "
+        "ghi nhật ký), còn lại được che (020******789).",
+    )
     representative: str
     address: str
     commune_id: int
@@ -62,14 +64,16 @@ class EstablishmentOut(Schema):
 
     @staticmethod
     def resolve_tax_code(obj: Any, context: Any) -> str:
-        # As the list page shows it: a person's identification number is masked in lists.
-        return mask(obj.tax_code) if len(obj.tax_code or "") == 12 else str(obj.tax_code)
+        return _shown(context, obj, "tax_code")
 
 
 class EstablishmentDetailOut(EstablishmentOut):
     legal_form_label: str
     sector_label: str
-    phone: str = Field(..., description="Chỉ với vai trò cần dữ liệu cá nhân; còn lại được che.")
+    phone: str = Field(
+        ...,
+        description="Đầy đủ cho vai trò cần dữ liệu cá nhân (ghi nhật ký); còn lại được che (091****678).",
+    )
     may_edit: bool
     may_merge: bool
 
@@ -82,14 +86,8 @@ class EstablishmentDetailOut(EstablishmentOut):
         return str(obj.get_sector_display())
 
     @staticmethod
-    def resolve_tax_code(obj: Any, context: Any) -> str:
-        if _personal(context["request"]) or len(obj.tax_code or "") != 12:
-            return str(obj.tax_code)
-        return mask(obj.tax_code)
-
-    @staticmethod
     def resolve_phone(obj: Any, context: Any) -> str:
-        return str(obj.phone) if _personal(context["request"]) else mask(obj.phone)
+        return _shown(context, obj, "phone")
 
     @staticmethod
     def resolve_may_edit(obj: Any, context: Any) -> bool:
@@ -252,4 +250,5 @@ def merge_establishment(request: HttpRequest, pk: int, payload: MergeIn) -> Any:
 @router.get("/{pk}/history", response=list[HistoryOut], summary="Nhật ký thay đổi của hồ sơ (mới nhất trước)")
 @paginate(Page)
 def establishment_history(request: HttpRequest, pk: int) -> Any:
-    return audit.history(establishment_get(user=request.user, pk=pk))
+    establishment = establishment_get(user=request.user, pk=pk)
+    return policy.viewer(request, Route.API).history_pages(establishment, audit.history(establishment))

@@ -24,11 +24,11 @@ from khuyencong.establishments.selectors import (
     establishment_get,
     establishment_list,
 )
-from khuyencong.establishments.tables import ESTABLISHMENTS
+from khuyencong.establishments.tables import establishments_table
+from khuyencong.privacy import policy
+from khuyencong.privacy.models import Route
 
 PAGE_SIZE = 25
-# Roles that work with the personal data of a record in their scope.
-SEES_PERSONAL_DATA = frozenset({Role.ADMIN, Role.OFFICER, Role.COMMUNE_OFFICER, Role.BUSINESS})
 
 
 def _filters(request: AuthedRequest) -> tuple[EstablishmentFilterForm, EstablishmentFilters]:
@@ -57,7 +57,8 @@ def establishment_list_view(request: AuthedRequest) -> HttpResponseBase:
     form, filters = _filters(request)
     fmt = export.requested(request)
     if fmt:
-        return export.response(ESTABLISHMENTS, establishment_list(user=request.user, filters=filters), fmt)
+        table = establishments_table(policy.viewer(request, Route.EXPORT))
+        return export.response(table, establishment_list(user=request.user, filters=filters), fmt)
     page = EstablishmentPaginator(user=request.user, filters=filters, per_page=PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -67,7 +68,7 @@ def establishment_list_view(request: AuthedRequest) -> HttpResponseBase:
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "table": ESTABLISHMENTS,
+        "table": establishments_table(policy.viewer(request)),
         "can_create": can_manage_registry(request.user) or request.user.role == Role.COMMUNE_OFFICER,
     }
     template = "establishments/partials/results.html" if request.htmx else "establishments/list.html"
@@ -83,8 +84,7 @@ def establishment_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
         "establishments/detail.html",
         {
             "est": establishment,
-            "history": audit.history(establishment)[:100],
-            "shows_personal_data": user.is_superuser or user.role in SEES_PERSONAL_DATA,
+            "history": policy.viewer(request).history(establishment, audit.history(establishment)[:100]),
             "can_edit": services.can_edit(user, establishment),
             "can_merge": establishment.merged_into_id is None and can_manage_registry(user),
             "merge_form": MergeForm(),
@@ -141,6 +141,8 @@ def establishment_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect(saved)
+    # The form holds the record's numbers in full: showing it is a view of them.
+    policy.viewer(request).reveal(establishment)
     return render(
         request, "establishments/form.html", {"form": form, "est": establishment, "creating": False}
     )
@@ -180,4 +182,5 @@ def establishment_export_view(request: AuthedRequest) -> HttpResponseBase:
     if not _can_list(request.user):
         raise PermissionDenied
     _form, filters = _filters(request)
-    return export.response(ESTABLISHMENTS, establishment_list(user=request.user, filters=filters), "csv")
+    table = establishments_table(policy.viewer(request, Route.EXPORT))
+    return export.response(table, establishment_list(user=request.user, filters=filters), "csv")

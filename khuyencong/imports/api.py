@@ -6,13 +6,18 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
+from khuyencong.api.paging import Page
 from khuyencong.imports.choices import ImportKind
 from khuyencong.imports.engine import ImportReport, run_import
 from khuyencong.imports.forms import UploadForm
+from khuyencong.imports.selectors import trainee_list
 from khuyencong.imports.services import may_import
+from khuyencong.privacy import policy
+from khuyencong.privacy.models import Route
 
 router = Router()
 
@@ -105,3 +110,49 @@ def _format_error(row: int | None, column: str, value: str, message: str) -> str
     if value:
         where += ", " + _("giá trị “%(value)s”") % {"value": value}
     return f"{where}: {message}"
+
+
+class TraineeOut(Schema):
+    id: int
+    project: str = Field(..., description="Mã đề án (khoá đào tạo).")
+    full_name: str
+    sex: str
+    ethnicity: str
+    birth_year: int
+    commune_id: int
+    commune: str
+    id_number: str = Field(
+        ...,
+        description="Số định danh cá nhân (CCCD): đầy đủ cho cán bộ Trung tâm và quản trị (mỗi lần đọc được "
+        "ghi nhật ký), còn lại được che (020******789); rỗng khi chưa ghi.",
+    )
+    phone: str = Field(..., description="Như số định danh: đầy đủ hoặc được che (091****678).")
+
+    @staticmethod
+    def resolve_project(obj: Any) -> str:
+        return str(obj.project.code)
+
+    @staticmethod
+    def resolve_commune(obj: Any) -> str:
+        return str(obj.commune)
+
+    @staticmethod
+    def resolve_id_number(obj: Any, context: Any) -> str:
+        return policy.viewer(context["request"], Route.API).value(obj, "id_number")
+
+    @staticmethod
+    def resolve_phone(obj: Any, context: Any) -> str:
+        return policy.viewer(context["request"], Route.API).value(obj, "phone")
+
+
+class TraineeFilterIn(Schema):
+    project: str = Field(
+        "", max_length=40, description="Mã đề án (khoá đào tạo); trống: mọi khoá bạn xem được."
+    )
+
+
+# Two segments: `POST /{kind}` owns every single-segment path of this router.
+@router.get("/trainees/roster", response=list[TraineeOut], summary="Danh sách học viên các khoá đào tạo")
+@paginate(Page)
+def list_trainees(request: HttpRequest, filters: Query[TraineeFilterIn]) -> Any:
+    return trainee_list(user=request.user, project=filters.project)

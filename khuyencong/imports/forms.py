@@ -15,11 +15,12 @@ from khuyencong.core.text import normalise_spaces
 from khuyencong.geo.selectors import commune_choices
 from khuyencong.imports.choices import ImportKind
 from khuyencong.imports.models import Trainee
+from khuyencong.privacy import validators
 from khuyencong.projects.choices import ContentCategory
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import project_list
 
-TRAINEE_FIELDS = ("project", "full_name", "sex", "ethnicity", "birth_year", "commune")
+TRAINEE_FIELDS = ("project", "full_name", "sex", "ethnicity", "birth_year", "commune", "id_number", "phone")
 ACCEPT = ".xlsx,.ods,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.oasis.opendocument.spreadsheet,text/csv"
 
 
@@ -49,6 +50,12 @@ class UploadForm(forms.Form):
 class TraineeForm(forms.ModelForm):
     """A trainee of a training project in the user's scope, living in a commune of the province."""
 
+    # Typed with spaces or dots ("0201 2345 6789"); stored as digits, checked by privacy.validators.
+    id_number = forms.CharField(
+        label=gettext_lazy("Số định danh cá nhân (CCCD)"), required=False, max_length=30
+    )
+    phone = forms.CharField(label=gettext_lazy("Điện thoại"), required=False, max_length=30)
+
     class Meta:
         model = Trainee
         fields = TRAINEE_FIELDS
@@ -74,6 +81,14 @@ class TraineeForm(forms.ModelForm):
 
     def clean_ethnicity(self) -> str:
         return normalise_spaces(self.cleaned_data["ethnicity"]).capitalize()
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data["id_number"].strip()
+        return validators.citizen_id(value) if value else ""
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        return validators.phone(value) if value else ""
 
     def clean_birth_year(self) -> int:
         year = self.cleaned_data["birth_year"]

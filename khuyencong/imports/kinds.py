@@ -964,7 +964,19 @@ def _trainee_columns() -> tuple[Column, ...]:
             required=True,
             aliases=("khoá đào tạo", "mã đề án", "khoá học", "lớp"),
         ),
+        # Optional: rosters kept for certificates and allowances carry them. "tax" restores the leading
+        # zero Excel drops from a number cell (020123456789 read as 20123456789).
+        Column(
+            "id_number",
+            _field_label(T, "id_number"),
+            kind="tax",
+            aliases=("cccd", "số cccd", "số định danh cá nhân", "cmnd/cccd", "số cmnd/cccd", "căn cước"),
+        ),
+        Column("phone", _field_label(T, "phone"), kind="tax", aliases=("số điện thoại", "ĐT", "SĐT")),
     )
+
+
+OPTIONAL_TRAINEE = frozenset({"id_number", "phone"})
 
 
 class TraineeKind(Kind):
@@ -1020,7 +1032,8 @@ class TraineeKind(Kind):
                 )
                 continue
             seen[identity] = number
-            values = {f: clean[f] for f in TRAINEE_FIELDS}
+            # An optional column left out, or a blank cell, keeps what a trainee on file has.
+            values = {f: clean[f] for f in TRAINEE_FIELDS if f not in OPTIONAL_TRAINEE or f in typed.data}
             existing = Trainee.objects.filter(
                 project=project, name_key=name_key, birth_year=clean["birth_year"]
             ).first()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.imports.choices import ImportKind, RunStatus, Sex
@@ -82,6 +83,10 @@ class Trainee(models.Model):
         related_name="trainees",
         verbose_name=_("xã/phường cư trú"),
     )
+    # A course's roster carries them for certificates and the settlement of its allowances; personal
+    # data, shown in full only as privacy.policy says.
+    id_number = models.CharField(_("số định danh cá nhân (CCCD)"), max_length=12, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -97,6 +102,35 @@ class Trainee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.birth_year})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from khuyencong.imports.choices import Sex
+        from khuyencong.privacy import validators
+
+        errors: dict[str, list[str]] = {}
+        if self.id_number:
+            try:
+                self.id_number = validators.citizen_id(self.id_number)
+            except ValidationError as exc:
+                errors["id_number"] = exc.messages
+            else:
+                year, female = validators.citizen_id_birth(self.id_number)
+                if self.birth_year and year != self.birth_year:
+                    errors["id_number"] = [
+                        gettext("Số định danh cá nhân ghi năm sinh %(year)s, không khớp năm sinh %(birth)s.")
+                        % {"year": year, "birth": self.birth_year}
+                    ]
+                elif self.sex and female != (self.sex == Sex.FEMALE):
+                    errors["id_number"] = [gettext("Số định danh cá nhân không khớp giới tính đã ghi.")]
+        if self.phone:
+            try:
+                self.phone = validators.phone(self.phone)
+            except ValidationError as exc:
+                errors["phone"] = exc.messages
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_ethnic_minority(self) -> bool:

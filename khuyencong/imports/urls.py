@@ -5,6 +5,7 @@ from khuyencong.imports import views
 app_name = "imports"
 urlpatterns: list[URLPattern] = [
     path("", views.index_view, name="index"),
+    path("hoc-vien/", views.trainee_list_view, name="trainees"),
     path("mau/<str:kind>.xlsx", views.template_view, name="template"),
     path("<int:pk>/", views.run_view, name="run"),
     path("<int:pk>/trang-thai/", views.status_view, name="status"),

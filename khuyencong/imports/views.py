@@ -11,22 +11,29 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from khuyencong.core import export
 from khuyencong.core.http import AuthedRequest
 from khuyencong.imports.choices import ImportKind, RunStatus
 from khuyencong.imports.forms import UploadForm
 from khuyencong.imports.models import ImportRun
-from khuyencong.imports.selectors import run_get, run_list
+from khuyencong.imports.selectors import run_get, run_list, trainee_list
 from khuyencong.imports.services import may_import
+from khuyencong.imports.tables import trainees_table
 from khuyencong.imports.tasks import check_file, import_file, read_progress
 from khuyencong.imports.workbooks import content_type, template
+from khuyencong.privacy import policy
+from khuyencong.privacy.models import Route
 
 REFRESH_SECONDS = 2
+TRAINEES_PER_PAGE = 50
 
 
 def _require(user: object) -> None:
@@ -137,4 +144,27 @@ def template_view(request: AuthedRequest, kind: str) -> FileResponse:
     handle.seek(0)
     return FileResponse(
         handle, as_attachment=True, filename=f"mau-nhap-{kind}.xlsx", content_type=content_type()
+    )
+
+
+@login_required
+def trainee_list_view(request: AuthedRequest) -> HttpResponseBase:
+    """A course's roster (or every course the reader may see), with its XLSX/CSV downloads."""
+    project = request.GET.get("project", "").strip()[:40]
+    rows = trainee_list(user=request.user, project=project)
+    fmt = export.requested(request)
+    if fmt:
+        return export.response(trainees_table(policy.viewer(request, Route.EXPORT)), rows, fmt)
+    page = Paginator(rows, TRAINEES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "imports/trainees.html",
+        {
+            "page": page,
+            "project": project,
+            "query": query.urlencode(),
+            "table": trainees_table(policy.viewer(request)),
+        },
     )

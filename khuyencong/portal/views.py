@@ -20,7 +20,9 @@ from khuyencong.core.public_cache import public_page, same_origin_post
 from khuyencong.portal import selectors, services
 from khuyencong.portal.forms import ArticleForm, CommentForm, RatingForm
 from khuyencong.portal.models import Article, Comment
-from khuyencong.portal.tables import PENDING_COMMENTS
+from khuyencong.portal.tables import pending_comments_table
+from khuyencong.privacy import policy
+from khuyencong.privacy.models import Route
 
 READER_COOKIE = "kc_reader"
 READER_SALT = "khuyencong.portal.reader"
@@ -170,7 +172,7 @@ def moderation(request: HttpRequest) -> HttpResponseBase:
     comments = selectors.pending_comments()[:200]
     fmt = export.requested(request)
     if fmt:
-        return export.response(PENDING_COMMENTS, comments, fmt)
+        return export.response(pending_comments_table(policy.viewer(request, Route.EXPORT)), comments, fmt)
     return render(request, "portal/moderation.html", {"comments": comments})
 
 

@@ -148,7 +148,7 @@ def test_merge_keeps_one_record_and_a_merged_record_is_a_409(
     assert history["items"][0]["action"] == "merge"
 
 
-def test_a_persons_number_is_masked_in_the_list_and_for_readers(client, officer, leader, geo):
+def test_a_persons_number_is_in_full_for_the_centre_and_masked_for_readers(client, officer, leader, geo):
     person = Establishment.objects.create(
         name="Nghệ nhân Hoàng Văn A",
         legal_form="artisan",
@@ -157,9 +157,10 @@ def test_a_persons_number_is_masked_in_the_list_and_for_readers(client, officer,
         commune=geo.tam_thanh,
     )
     client.force_login(officer)
-    assert client.get("/api/v1/establishments").json()["items"][0]["tax_code"] == "020******789"
+    assert client.get("/api/v1/establishments").json()["items"][0]["tax_code"] == "020123456789"
     assert client.get(f"/api/v1/establishments/{person.pk}").json()["phone"] == "0912345678"
     client.force_login(leader)
+    assert client.get("/api/v1/establishments").json()["items"][0]["tax_code"] == "020******789"
     detail = client.get(f"/api/v1/establishments/{person.pk}").json()
     assert (detail["tax_code"], detail["phone"]) == ("020******789", "091****678")
 
