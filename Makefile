@@ -6,8 +6,9 @@
 #   make setup     the set-up half of `make run`
 #   make check     fast loop: ruff, mypy, pytest on SQLite without the browser tests
 #   make test      everything CI runs: lint, SQLite, PostgreSQL (throwaway cluster), browser tests
-#   make bench     every benchmark (scripts/bench.sh: search, summary, portal, plan, paperwork, import) on
-#                  SQLite and a throwaway PostgreSQL, reports in bench/results/; BENCH="portal plan" for some
+#   make bench     every benchmark (scripts/bench.sh: dataset, search, summary, portal, plan, paperwork, import,
+#                  queries, soak) on SQLite and a throwaway PostgreSQL, reports and the table bench-<date>.md
+#                  in bench/results/; BENCH="portal plan" for some
 #   make messages  refresh and compile the vi/en translation catalogues
 
 SHELL := /bin/bash

@@ -98,6 +98,15 @@ def free_port() -> int:
 @contextmanager
 def gunicorn(env: Mapping[str, str], *, workers: int, log: Path) -> Iterator[str]:
     """Serve the site with gunicorn.conf.py on a free loopback port; yields the base URL."""
+    with gunicorn_process(env, workers=workers, log=log) as (base, _process):
+        yield base
+
+
+@contextmanager
+def gunicorn_process(
+    env: Mapping[str, str], *, workers: int, log: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As gunicorn(), also yielding the master process (whose children are the workers)."""
     port = free_port()
     full_env = {
         **os.environ,
@@ -130,7 +139,7 @@ def gunicorn(env: Mapping[str, str], *, workers: int, log: Path) -> Iterator[str
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start (see {log})")
             time.sleep(0.3)
-        yield base
+        yield base, process
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)

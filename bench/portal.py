@@ -341,6 +341,33 @@ def write_report(path: Path, data: dict[str, Any], args: argparse.Namespace) -> 
     path.write_text("\n".join(lines) + "\n")
 
 
+def record_figures(result: dict[str, Any], args: argparse.Namespace) -> None:
+    """Cold and warm runs for bench/report.py: the latency and, beside it, the throughput goal."""
+    from bench.figures import Figure, record
+
+    rows = result["rows"]
+    figures = []
+    for run_name in ("cold", "warm"):
+        r = result[run_name]
+        met = r["per_second"] >= GOAL_RPS and r["p99_ms"] < GOAL_P99_MS and r["errors"] == 0
+        figures.append(
+            Figure(
+                f"public portal, {run_name} cache ({r['per_second']:.0f} req/s, {r['errors']} errors)",
+                r["p50_ms"],
+                r["p99_ms"],
+                goal=f"≥ {GOAL_RPS} req/s, p99 < {GOAL_P99_MS} ms",
+                met=met,
+            )
+        )
+    record(
+        "portal",
+        args.backend,
+        figures,
+        rows=f"{rows.get('projects', 0):,} projects, {rows.get('articles', 0):,} articles, "
+        f"{rows.get('products', 0):,} products",
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -373,6 +400,7 @@ def main(argv: list[str] | None = None) -> None:
     setup_django(url)
     result = run(args, url)
     (BENCH_VAR / f"portal-{args.backend}.json").write_text(json.dumps(result, indent=1))
+    record_figures(result, args)
     # One report for both backends: the other backend's last run is read back from its JSON.
     data: dict[str, Any] = {}
     for backend in ("sqlite", "postgresql"):

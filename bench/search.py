@@ -304,6 +304,34 @@ def overall(entries: list[dict[str, Any]], kind: str | None = None) -> tuple[flo
     return statistics.median(samples), percentile(samples, 99)
 
 
+def record_figures(results: dict[str, dict[str, Any]], n: int) -> None:
+    """The pooled figure and the slowest realistic query, per backend, for bench/report.py."""
+    from bench.figures import Figure, record
+
+    for vendor, result in results.items():
+        median, p99 = overall(result["queries"], "together")
+        realistic = [e for e in result["queries"] if e["realistic"]]
+        worst = max(realistic, key=lambda e: e["together"]["median"])
+        goal = f"median < {GOAL_MS:.0f} ms"
+        record(
+            "search",
+            vendor,
+            [
+                Figure(
+                    "registry search, realistic mix pooled", median, p99, goal=goal, met=median <= GOAL_MS
+                ),
+                Figure(
+                    f"registry search, slowest query ({worst['label']})",
+                    worst["together"]["median"],
+                    worst["together"]["p99"],
+                    goal=goal,
+                    met=worst["together"]["median"] <= GOAL_MS,
+                ),
+            ],
+            rows=f"{n:,} establishments",
+        )
+
+
 def render(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
     now = dt.datetime.now()
     lines = [f"# Registry search benchmark, {now:%Y-%m-%d %H:%M}", ""]
@@ -464,6 +492,7 @@ def main(argv: list[str] | None = None) -> None:
         results[vendor] = json.loads(Path(out_path).read_text())
         os.unlink(out_path)
     text = render(results, args)
+    record_figures(results, args.n)
     RESULTS.mkdir(parents=True, exist_ok=True)
     output = Path(args.output) if args.output else RESULTS / f"search-{dt.date.today():%Y-%m-%d}.md"
     output.write_text(text)

@@ -2,7 +2,8 @@
 # Every benchmark, on SQLite and on the PostgreSQL cluster whose URL is in BENCH_POSTGRES_URL (`make bench`
 # starts a throwaway one). Each writes its report under bench/results/ and its figures under var/bench/.
 #
-#   scripts/bench.sh [NAME...]     names: search summary portal plan paperwork import (default: all)
+#   scripts/bench.sh [NAME...]     names: dataset search summary portal plan paperwork import queries soak
+#                                  (default: all); the table bench/results/bench-<date>.md is written last
 #
 # The data is national scale and generated once into var/bench/ (SQLite files; PostgreSQL is rebuilt in
 # each throwaway cluster), so the first run takes longest. Each stage prints its duration.
@@ -10,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN="${RUN:-.venv/bin/python}"
 names=("$@")
-((${#names[@]})) || names=(search summary portal plan paperwork import)
+((${#names[@]})) || names=(dataset search summary portal plan paperwork import queries soak)
+SOAK_SECONDS="${SOAK_SECONDS:-600}"
 
 stage() {
     local name="$1"
@@ -23,6 +25,10 @@ stage() {
 
 for name in "${names[@]}"; do
     case "$name" in
+        dataset)
+            stage "dataset (SQLite)" $RUN -m bench.dataset --backend sqlite
+            [[ -n "${BENCH_POSTGRES_URL:-}" ]] && stage "dataset (PostgreSQL)" $RUN -m bench.dataset --backend postgresql
+            ;;
         search) stage search $RUN -m bench.search ;;
         summary)
             stage "summary (SQLite)" $RUN -m bench.summary --backend sqlite
@@ -37,6 +43,12 @@ for name in "${names[@]}"; do
         import)
             if [[ -f bench/import.py ]]; then stage import $RUN -m bench.import; fi
             ;;
-        *) echo "bench: unknown benchmark '$name' (search summary portal plan paperwork import)" >&2; exit 2 ;;
+        queries) stage queries $RUN -m bench.queries ;;
+        soak)
+            stage "soak (SQLite)" $RUN -m bench.soak --backend sqlite --seconds "$SOAK_SECONDS"
+            [[ -n "${BENCH_POSTGRES_URL:-}" ]] && stage "soak (PostgreSQL)" $RUN -m bench.soak --backend postgresql --seconds "$SOAK_SECONDS"
+            ;;
+        *) echo "bench: unknown benchmark '$name' (dataset search summary portal plan paperwork import queries soak)" >&2; exit 2 ;;
     esac
 done
+stage report $RUN -m bench.report
