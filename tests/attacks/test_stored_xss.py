@@ -128,15 +128,15 @@ def hostile(world, officer, hung_long, geo, article):
             "description": HOSTILE,
         },
     )
-    return dict(
-        est=est,
-        project=project,
-        call=call,
-        council=council,
-        article=hostile_article,
-        advice=request,
-        product=product,
-    )
+    return {
+        "est": est,
+        "project": project,
+        "call": call,
+        "council": council,
+        "article": hostile_article,
+        "advice": request,
+        "product": product,
+    }
 
 
 def test_hostile_text_is_escaped_on_every_internal_page(hostile, officer, world):
