@@ -138,7 +138,19 @@ KHUYENCONG_IDLE_WARNING_SECONDS = 60
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("KHUYENCONG_SECURE_COOKIES", False)
+# A production installation is served over HTTPS (TLS ends at the reverse proxy; gunicorn trusts its
+# X-Forwarded-Proto from 127.0.0.1, so Django sees the https scheme) and sets KHUYENCONG_HTTPS: plain
+# HTTP is redirected, browsers are told to use HTTPS only (HSTS) and cookies travel only over HTTPS.
+# Off by default so `make run` and the tests work over http://127.0.0.1. HSTS is cached by browsers
+# for its whole duration: switch it on once HTTPS works for the host and every subdomain.
+KHUYENCONG_HTTPS = env_bool("KHUYENCONG_HTTPS", False)
+SECURE_SSL_REDIRECT = KHUYENCONG_HTTPS
+SECURE_HSTS_SECONDS = env_int(
+    "KHUYENCONG_HSTS_SECONDS", 365 * 24 * 3600 if KHUYENCONG_HTTPS else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KHUYENCONG_HSTS_INCLUDE_SUBDOMAINS", KHUYENCONG_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("KHUYENCONG_HSTS_PRELOAD", KHUYENCONG_HTTPS)
+SESSION_COOKIE_SECURE = env_bool("KHUYENCONG_SECURE_COOKIES", KHUYENCONG_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Advances may reach this share of the approved support (unverified: set per the province's rules).

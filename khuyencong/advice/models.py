@@ -93,7 +93,7 @@ class AdviceRequest(models.Model):
         self.email = self.email.strip()
         if self.phone:
             phone = normalise_phone(self.phone)
-            if not (phone.isdigit() and phone.startswith("0") and 10 <= len(phone) <= 11):
+            if not (phone.isascii() and phone.isdigit() and phone.startswith("0") and 10 <= len(phone) <= 11):
                 errors.setdefault("phone", []).append(
                     gettext("Điện thoại: số phải có 10–11 chữ số, bắt đầu bằng 0 hoặc +84.")
                 )

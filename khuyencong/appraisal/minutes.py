@@ -196,7 +196,8 @@ def _local(moment: dt.datetime | None) -> str:
 def minutes_xlsx(minutes: Minutes) -> bytes:
     """The minutes as a workbook: the record itself, then the mean of each criterion per proposal."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Titles, names and reasons are typed by people: a leading "=" must stay text, never run as a formula.
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     title = book.add_format({"bold": True, "font_size": 14})
     bold = book.add_format({"bold": True})
     head = book.add_format(

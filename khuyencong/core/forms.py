@@ -17,8 +17,9 @@ MAX_VND = 10**15  # a million billion đồng: far above any project, far below 
 
 _SUFFIX = re.compile(r"\s*(₫|đồng|đ|vnđ|vnd)\.?$", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_PLAIN = re.compile(r"\d+")
-_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")
+# [0-9], not \d: \d also matches other scripts' and full-width digits, which int() would read.
+_PLAIN = re.compile(r"[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
 _MINUS = ("-", "\u2212", "\u2013")  # hyphen-minus, minus sign, en dash (what word processors paste)
 
 
@@ -32,10 +33,10 @@ _SCALES: dict[str, int] = {
     "ngàn": 10**3,
 }
 _SCALED = re.compile(
-    r"(?P<number>[\d.,]+)\s*(?P<scale>tỷ|tỉ|triệu|tr|nghìn|ngàn)\.?(\s*(đồng|đ|vnđ|vnd))?\.?",
+    r"(?P<number>[0-9.,]+)\s*(?P<scale>tỷ|tỉ|triệu|tr|nghìn|ngàn)\.?(\s*(đồng|đ|vnđ|vnd))?\.?",
     re.IGNORECASE,
 )
-_COMMA_GROUPED = re.compile(r"\d{1,3}(,\d{3}){2,}")
+_COMMA_GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3}){2,}")
 
 
 def _ambiguous(name: str, raw: str) -> ValidationError:
@@ -59,7 +60,7 @@ def _scaled(raw: str, *, name: str) -> int | None:
     separators = re.findall(r"[.,]", number)
     if not separators:
         return int(number) * scale
-    if len(separators) > 1 or not re.fullmatch(r"\d+[.,]\d+", number):
+    if len(separators) > 1 or not re.fullmatch(r"[0-9]+[.,][0-9]+", number):
         raise _ambiguous(name, raw)
     whole, fraction = re.split(r"[.,]", number)
     if len(fraction) == 3:
@@ -102,13 +103,13 @@ def parse_whole_number(text: str, *, label: Any, maximum: int = MAX_VND, toleran
     raw = _SPACES.sub(".", raw)  # "1 286 000" groups thousands with spaces
     if tolerant and _COMMA_GROUPED.fullmatch(raw):
         raw = raw.replace(",", "")
-    elif tolerant and re.fullmatch(r"\d{1,3},\d{3}", raw):
+    elif tolerant and re.fullmatch(r"[0-9]{1,3},[0-9]{3}", raw):
         raise _ambiguous(name, raw)
     if _PLAIN.fullmatch(raw):
         value = int(raw)
     elif _GROUPED.fullmatch(raw):
         value = int(raw.replace(".", ""))
-    elif re.fullmatch(r"[\d.]+([.,]\d*)?", raw) and ("," in raw or "." in raw):
+    elif re.fullmatch(r"[0-9.]+([.,][0-9]*)?", raw) and ("," in raw or "." in raw):
         raise ValidationError(
             _(
                 "%(field)s phải là số nguyên, không có phần thập phân; "

@@ -135,7 +135,9 @@ class Establishment(models.Model):
             digits = re.sub(r"[\s.\-()]", "", self.phone)
             if digits.startswith("+84"):
                 digits = "0" + digits[3:]
-            if not (digits.isdigit() and digits.startswith("0") and 10 <= len(digits) <= 11):
+            if not (
+                digits.isascii() and digits.isdigit() and digits.startswith("0") and 10 <= len(digits) <= 11
+            ):
                 errors.setdefault("phone", []).append(
                     gettext("Số điện thoại phải có 10–11 chữ số, bắt đầu bằng 0 hoặc +84.")
                 )

@@ -86,12 +86,14 @@ _PROVINCE_CODES = frozenset(
     ]
 )
 _SEPARATORS = re.compile(r"[\s.\-_/]")
+# ASCII digits only: str.isdigit() also says yes to "²" (which int() refuses) and to other scripts' digits.
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def normalise(raw: str) -> str:
     """Digits as stored: '0100109106-001' for a branch, plain digits otherwise."""
     digits = _SEPARATORS.sub("", raw or "")
-    if len(digits) == 13 and digits.isdigit():
+    if len(digits) == 13 and _DIGITS.fullmatch(digits):
         return f"{digits[:10]}-{digits[10:]}"
     return digits
 
@@ -105,7 +107,7 @@ def validate(raw: str) -> str:
     """Return the normalised code or raise ValidationError naming what is wrong."""
     code = normalise(raw)
     digits = code.replace("-", "")
-    if not digits.isdigit():
+    if not _DIGITS.fullmatch(digits):
         raise ValidationError(
             _("Mã số thuế chỉ gồm chữ số (và dấu '-' trước mã chi nhánh)."), code="tax_code_chars"
         )

@@ -131,7 +131,7 @@ def unit_list(*, filters: UnitFilters) -> QuerySet[AdministrativeUnit]:
     qs = AdministrativeUnit.objects.select_related("parent", "parent__parent")
     query = filters.q.strip()
     if query:
-        if query.isdigit():
+        if query.isascii() and query.isdigit():
             # Statistics codes lose their leading zeros in spreadsheets: 5974 finds 05974.
             qs = qs.filter(
                 Q(code=query) | Q(code=query.zfill(5)) | Q(code=query.zfill(3)) | Q(code=query.zfill(2))

@@ -24,8 +24,9 @@ from khuyencong.core.text import fold, normalise_spaces
 from khuyencong.imports.reader import Cell, display, is_blank
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 once Excel's 1900 leap-year bug is allowed for
-_DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?")
+# [0-9], not \d: other scripts' digits are refused, not read.
+_DATE = re.compile(r"([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4})")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T].*)?")
 _TRUE = {"co", "x", "yes", "true", "1", "dung", "v", "c"}
 _FALSE = {"khong", "no", "false", "0", "k", "sai"}
 
@@ -95,7 +96,7 @@ def to_date(value: Cell) -> dt.date:
         iso = _ISO.fullmatch(text)
         if iso:
             return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
-        if text.isdigit() and 4 < len(text) <= 6:
+        if text.isascii() and text.isdigit() and 4 < len(text) <= 6:
             return excel_date(float(text))
     except ValueError:
         raise CellError(_("“%(value)s” không phải là ngày có thật.") % {"value": text}) from None
@@ -137,7 +138,7 @@ def to_year(value: Cell, *, label: str) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or len(text) != 4:
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or len(text) != 4:
         raise CellError(
             _("%(field)s phải là năm có bốn chữ số, ví dụ 2012 (ô ghi “%(value)s”).")
             % {"field": label, "value": display(value)}

@@ -384,7 +384,7 @@ def plan_annex_view(request: AuthedRequest, pk: int, fmt: str = "xlsx") -> HttpR
         raise Http404
     plan = plan_get(user=request.user, pk=pk)
     scenario = plan.chosen_scenario
-    if request.GET.get("phuong_an", "").isdigit():
+    if (chosen := request.GET.get("phuong_an", "")).isascii() and chosen.isdigit():
         scenario = scenario_get(plan=plan, pk=int(request.GET["phuong_an"]))
     if scenario is None or not scenario.feasible:
         raise Http404

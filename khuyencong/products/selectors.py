@@ -67,7 +67,7 @@ class CatalogueFilters:
     def from_query(cls, params: Any) -> CatalogueFilters:
         def whole(name: str) -> int | None:
             raw = str(params.get(name, "")).strip()
-            return int(raw) if raw.isdigit() and len(raw) <= 9 else None
+            return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
         group = str(params.get("group", ""))
         level = str(params.get("level", ""))

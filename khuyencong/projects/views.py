@@ -80,7 +80,7 @@ def project_list_view(request: AuthedRequest) -> HttpResponseBase:
         category=request.GET.get("category", "")
         if request.GET.get("category", "") in ContentCategory.values
         else "",
-        year=int(year) if year.isdigit() else None,
+        year=int(year) if year.isascii() and year.isdigit() else None,
     )
     rows = project_list(user=request.user, filters=filters)
     fmt = export.requested(request)

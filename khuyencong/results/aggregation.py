@@ -148,7 +148,7 @@ class Filters:
             raw = str(params.get(name) or "").strip()
             if not raw:
                 return default
-            if not raw.lstrip("-").isdigit():
+            if not (raw.isascii() and raw.lstrip("-").isdigit()):
                 raise ValidationError({name: _("Năm phải là số nguyên, ví dụ 2012.")})
             return int(raw)
 
@@ -156,7 +156,7 @@ class Filters:
             return str(params.get(name) or "").strip()
 
         unit_raw = text("unit")
-        if unit_raw and not unit_raw.isdigit():
+        if unit_raw and not (unit_raw.isascii() and unit_raw.isdigit()):
             raise ValidationError({"unit": _("Không có đơn vị hành chính này.")})
         as_of_raw = text("as_of")
         as_of = None

@@ -263,7 +263,8 @@ def write_xlsx(data: ReportData, stream: IO[bytes], *, progress: Progress | None
     """One sheet per breakdown: a title block, a frozen header, real values, formulas for derived figures
     and totals (with their computed values cached), numbers in the Vietnamese grouping (#,##0 is stored
     locale-free and shown 1.286 by a Vietnamese Excel/LibreOffice)."""
-    book = xlsxwriter.Workbook(stream, {"in_memory": True})
+    # Formulas are written with write_formula only; any text (unit and indicator names) stays text.
+    book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False})
     book.set_properties({"title": data.title, "company": "Trung tâm Khuyến công", "comments": "khuyencong"})
     title = book.add_format({"bold": True, "font_size": 14, "font_name": "Times New Roman"})
     plain = book.add_format({"font_name": "Times New Roman"})

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from khuyencong.core.export import FORMULA_START
 from khuyencong.projects.choices import ExpectedIndicator
 from khuyencong.results.choices import IndicatorOrigin
 from khuyencong.results.models import Indicator
@@ -139,6 +140,15 @@ def _result(code: str, attr: str, *, later: bool = False) -> Callable[[PublicPro
     return read
 
 
+def _cell(value: Any) -> Any:
+    """Text that starts like a formula is kept as text (apostrophe), as the internal lists do."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_document(rows: Sequence[PublicProject], *, policy: Policy, absolute: Absolute) -> bytes:
     columns = _columns(policy)
     if policy.shows(F.PHOTOS):
@@ -148,5 +158,5 @@ def csv_document(rows: Sequence[PublicProject], *, policy: Policy, absolute: Abs
     writer = csv.writer(out)
     writer.writerow([header for header, _read in columns])
     for row in rows:
-        writer.writerow(["" if (value := read(row)) is None else value for _header, read in columns])
+        writer.writerow([_cell(read(row)) for _header, read in columns])
     return ("\ufeff" + out.getvalue()).encode()

@@ -76,7 +76,10 @@ class Filters:
         year: int | None = None
         if year_raw:
             this_year = timezone.localdate().year + 1
-            if not year_raw.isdigit() or not FIRST_YEAR <= int(year_raw) <= this_year:
+            if (
+                not (year_raw.isascii() and year_raw.isdigit())
+                or not FIRST_YEAR <= int(year_raw) <= this_year
+            ):
                 errors["year"] = _("Năm phải là số từ %(first)s đến %(last)s, ví dụ 2012.") % {
                     "first": FIRST_YEAR,
                     "last": this_year,
@@ -85,7 +88,12 @@ class Filters:
                 year = int(year_raw)
         if category and category not in ContentCategory.values:
             errors["category"] = _("Không có nội dung hỗ trợ “%(value)s”.") % {"value": category[:60]}
-        known = commune.isdigit() and len(commune) <= 10 and _current_communes().filter(code=commune).exists()
+        known = (
+            commune.isascii()
+            and commune.isdigit()
+            and len(commune) <= 10
+            and _current_communes().filter(code=commune).exists()
+        )
         if commune and not known:
             errors["commune"] = _("Không có xã, phường mã “%(value)s”.") % {"value": commune[:20]}
         for name, public_field, value in (
