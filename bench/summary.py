@@ -123,6 +123,7 @@ def _reset_results() -> None:
     from django.db import connection
 
     tables = [
+        "imports_trainee",
         "results_projectfact",
         "results_indicatorvalue",
         "results_followup",
