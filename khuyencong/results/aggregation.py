@@ -752,7 +752,7 @@ class FactTable:
         with connection.cursor() as cursor:
             cursor.execute(sql, self.params)
             rows = cursor.fetchall()
-        result = [
+        result: list[dict[str, Any]] = [
             {
                 "code": code or "",
                 "name": _unit_label(name or "", level, generation, parent),
@@ -763,7 +763,7 @@ class FactTable:
             }
             for code, name, level, generation, parent, _key, projects, central, provincial, jobs, workers in rows
         ]
-        result.sort(key=lambda r: (-r["projects"], r["name"]))
+        result.sort(key=lambda r: (-int(r["projects"]), str(r["name"])))
         return result
 
 
