@@ -33,9 +33,3 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Simp
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def media_for_world(world, settings, tmp_path_factory):
-    """Requests read uploaded files from where the world wrote them."""
-    return world
