@@ -609,7 +609,19 @@ def round_transition(request: AuthedRequest, pk: int, to: str) -> HttpResponse:
 def round_close(request: AuthedRequest, pk: int) -> HttpResponse:
     selection_round = selectors.round_get(user=request.user, pk=pk)
     if not workflow.can(selection_round, RoundStatus.CLOSED, request.user):
-        workflow.require(selection_round, to=RoundStatus.CLOSED, actor=request.user)
+        try:
+            workflow.require(selection_round, to=RoundStatus.CLOSED, actor=request.user)
+        except workflow.TransitionError as exc:
+            # A round not being scored: someone who may close rounds learns why on the round's page
+            # (it used to fail with a 500); anyone else is refused as for any other round.
+            if not any(
+                workflow.role_of(request.user) in roles
+                for (_frm, to), roles in workflow.TRANSITIONS.items()
+                if to == RoundStatus.CLOSED
+            ):
+                raise PermissionDenied from exc
+            messages.error(request, " ".join(exc.messages))
+            return redirect(selection_round)
     preview = selectors.results_preview(selection_round)
     passing = [item.entry for item in preview if item.passed]
     form = CloseForm(

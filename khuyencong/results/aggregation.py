@@ -463,6 +463,10 @@ def _figures(
 
 def _scoped(user: Any) -> QuerySet[Project]:
     visible = Project.objects.visible_to(user)
+    if visible.query.is_empty():
+        # A role that reads no project: an empty queryset has no SQL, and the fact table is made from the
+        # SQL (CREATE TABLE … AS), so it failed with a 500. A filter that matches no row compiles.
+        return Project.objects.filter(pk__lt=0)
     if not visible.query.where.children and not visible.query.distinct:
         return Project.objects.all()  # province-wide roles: no filter to repeat in every subquery
     return Project.objects.filter(pk__in=visible.values("pk"))

@@ -149,7 +149,10 @@ def _due_filter(months: int, today: dt.date) -> Q:
 def follow_up_counts(*, user: Any, today: dt.date | None = None) -> dict[int, int]:
     """How many follow-ups of each milestone are due for the caller's projects: one query."""
     day = today or timezone.localdate()
-    scoped = Project.objects.visible_to(user).exclude(status="cancelled")
+    # The visible set as a subquery: visible_to may be DISTINCT (a representative's projects), and an
+    # aggregate over a DISTINCT query loses the outer table that the Exists below refers to.
+    visible = Project.objects.visible_to(user).values("pk")
+    scoped = Project.objects.filter(pk__in=visible).exclude(status="cancelled")
     totals = scoped.aggregate(
         **{f"m{m}": Count("pk", filter=_due_filter(m, day), distinct=True) for m in FollowUpMonth.values}
     )
