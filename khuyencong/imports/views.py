@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from khuyencong.core import export
 from khuyencong.core.http import AuthedRequest
@@ -147,6 +147,7 @@ def template_view(request: AuthedRequest, kind: str) -> FileResponse:
     )
 
 
+@require_GET
 @login_required
 def trainee_list_view(request: AuthedRequest) -> HttpResponseBase:
     """A course's roster (or every course the reader may see), with its XLSX/CSV downloads."""

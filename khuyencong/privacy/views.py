@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from khuyencong.accounts.scope import is_administrator
 from khuyencong.core.http import AuthedRequest
@@ -15,6 +16,7 @@ from khuyencong.privacy.models import PersonalDataAccess, Route
 PAGE_SIZE = 50
 
 
+@require_GET
 @login_required
 def access_log_view(request: AuthedRequest) -> HttpResponse:
     """Administrators only: the log says who read whose numbers, which is itself sensitive."""

@@ -219,6 +219,8 @@ HTML: dict[str, Spec] = {
         kw=lambda w, s: {"code": s.accepted.code_key, "pk": s.photo_document.pk}, sided=True
     ),
     "imports:index": LIST,
+    "imports:trainees": EXPORTABLE,
+    "privacy:log": LIST,
     "imports:template": Spec(kw=lambda w, s: {"kind": "establishments"}),
     "imports:run": Spec(kw=wpk("import_run")),
     "imports:status": Spec(kw=wpk("import_run")),
@@ -343,6 +345,7 @@ API: dict[str, Spec] = {
     "POST /api/v1/appraisal/assignments/{pk}/declaration": Spec(kw=pk("assignment"), sided=True),
     "POST /api/v1/appraisal/assignments/{pk}/conclude": Spec(kw=pk("assignment"), sided=True),
     "POST /api/v1/imports/{kind}": Spec(kw=lambda w, s: {"kind": "establishments"}),
+    "GET /api/v1/imports/trainees/roster": LIST,
 }
 
 
