@@ -71,6 +71,16 @@ class ProjectQuerySet(models.QuerySet["Project"]):
 
     update.alters_data = True  # type: ignore[attr-defined]
 
+    def bulk_create(self, objs: Iterable[Project], *args: Any, **kwargs: Any) -> list[Project]:
+        from khuyencong.results import facts
+
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            facts.refresh(p.pk for p in created)
+        return created
+
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
+
 
 class FactsQuerySet(models.QuerySet[Any]):
     """Bulk writes send no signal: these refresh the stored facts of the projects they touch (results.facts)

@@ -242,3 +242,18 @@ def test_an_establishment_deleted_with_its_links_leaves_its_projects_unspecified
     est.delete()
     assert ProjectFact.objects.get(project=project).sector == aggregation.NO_SECTOR
     assert facts.drift() == []
+
+
+def test_projects_written_in_bulk_get_their_facts(make_project, officer):
+    model = make_project(year=2024, status=Status.DRAFT)
+    copies = []
+    for n in range(3):
+        copy = Project.objects.get(pk=model.pk)
+        copy.pk = None
+        copy.code = f"{model.code}-B{n}"
+        copy.code_key = copy.code.upper()
+        copy.status = Status.APPROVED
+        copies.append(copy)
+    made = Project.objects.bulk_create(copies)
+    assert ProjectFact.objects.filter(project__in=made, status=Status.APPROVED).count() == 3
+    assert facts.drift() == []
