@@ -112,21 +112,39 @@ def summary_figures() -> list[dict[str, Any]]:
         )
         written = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).isoformat(timespec="seconds")
         figures = []
+        floor = (data.get("duckdb") or {}).get("median")
         for key, label, goal_ms in (
-            ("summary", "results summary", 200),
+            ("summary", "results summary, any 5-year range", 200),
             ("dashboard", "results dashboard", 500),
         ):
             stats = data.get(key)
             if not stats:
                 continue
+            ratio = f"; {stats['median'] / floor:.1f}× the DuckDB floor" if floor and key == "summary" else ""
+            worst = stats.get("p99", stats.get("p95"))
             figures.append(
                 {
-                    "name": f"{label} (p99 column: p95 of {stats.get('n', '?')} cases)",
+                    "name": f"{label} ({stats.get('n', '?')} random ranges and filters; p95 "
+                    f"{stats.get('p95', 0):.0f} ms{ratio})",
                     "median": stats["median"],
-                    "p99": stats.get("p95"),
+                    "p99": worst,
                     "unit": "ms",
                     "goal": f"< {goal_ms} ms",
-                    "met": stats["median"] < goal_ms,
+                    # "any range": judged on the slowest percentile measured, not the median
+                    "met": worst is not None and worst < goal_ms,
+                    "rows": "",
+                }
+            )
+        if floor:
+            duck = data["duckdb"]
+            figures.append(
+                {
+                    "name": "DuckDB floor: the summary's aggregation in DuckDB, in memory (for the ratio)",
+                    "median": floor,
+                    "p99": duck.get("p99", duck.get("p95")),
+                    "unit": "ms",
+                    "goal": "",
+                    "met": None,
                     "rows": "",
                 }
             )

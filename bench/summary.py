@@ -457,8 +457,17 @@ def samples(n: int, seed: int) -> list[dict[str, Any]]:
 
 def _stats(times: list[float]) -> dict[str, float]:
     ordered = sorted(times)
-    p95 = ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]
-    return {"median": statistics.median(ordered) * 1000, "p95": p95 * 1000, "n": len(ordered)}
+
+    def rank(percent: int) -> float:  # nearest rank
+        return ordered[max(0, -(-len(ordered) * percent // 100) - 1)] * 1000
+
+    return {
+        "median": statistics.median(ordered) * 1000,
+        "p95": rank(95),
+        "p99": rank(99),
+        "max": ordered[-1] * 1000,
+        "n": len(ordered),
+    }
 
 
 def time_summary(cases: list[dict[str, Any]]) -> list[float]:
