@@ -667,7 +667,9 @@ def get_scenario(request: HttpRequest, pk: RecordId, scenario: RecordId) -> Any:
     return _scenario_out(scenario_get(plan=plan, pk=scenario))
 
 
-def _state_check(plan: AnnualPlan, to: PlanStatus) -> None:
+def _state_check(plan: AnnualPlan, to: PlanStatus, actor: Any) -> None:
+    """The state (409), then the role (403), before the body is read: a role that may never make the move
+    is refused whatever it sent."""
     from khuyencong.plans import workflow
 
     if (PlanStatus(plan.status), to) not in workflow.TRANSITIONS:
@@ -675,6 +677,10 @@ def _state_check(plan: AnnualPlan, to: PlanStatus) -> None:
             _("Không thể chuyển kế hoạch từ “%(frm)s” sang “%(to)s”.")
             % {"frm": PlanStatus(plan.status).label, "to": to.label},
             field="status",
+        )
+    if not workflow.can(plan, to, actor):
+        raise PermissionDenied(
+            _("Vai trò của bạn không được chuyển kế hoạch sang “%(to)s”.") % {"to": to.label}
         )
 
 
@@ -685,7 +691,7 @@ def _state_check(plan: AnnualPlan, to: PlanStatus) -> None:
 )
 def submit_plan(request: HttpRequest, pk: RecordId, payload: PlanSubmitIn) -> Any:
     plan = plan_get(user=request.user, pk=pk)
-    _state_check(plan, PlanStatus.SUBMITTED)
+    _state_check(plan, PlanStatus.SUBMITTED, request.user)
     form = checked(SubmitForm({"scenario": payload.scenario}, plan=plan))
     services.plan_submit(plan=plan, actor=request.user, scenario=form.cleaned_data["scenario"])
     return plan_detail(request, plan.pk)
@@ -698,7 +704,7 @@ def submit_plan(request: HttpRequest, pk: RecordId, payload: PlanSubmitIn) -> An
 )
 def approve_plan(request: HttpRequest, pk: RecordId, payload: PlanApproveIn) -> Any:
     plan = plan_get(user=request.user, pk=pk)
-    _state_check(plan, PlanStatus.APPROVED)
+    _state_check(plan, PlanStatus.APPROVED, request.user)
     form = checked(
         ApproveForm({"decision_number": payload.decision_number, "decision_date": payload.decision_date})
     )
@@ -718,7 +724,7 @@ def approve_plan(request: HttpRequest, pk: RecordId, payload: PlanApproveIn) -> 
 )
 def revise_plan(request: HttpRequest, pk: RecordId, payload: PlanReviseIn) -> Any:
     plan = plan_get(user=request.user, pk=pk)
-    _state_check(plan, PlanStatus.REVISED)
+    _state_check(plan, PlanStatus.REVISED, request.user)
     form = checked(ReviseForm({"reason": payload.reason}))
     revision = services.plan_revise(plan=plan, actor=request.user, reason=form.cleaned_data["reason"])
     return Reply(201, plan_detail(request, revision.pk))

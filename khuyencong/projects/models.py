@@ -29,8 +29,11 @@ NON_NEGATIVE = [MinValueValidator(0)]
 
 
 def code_key(code: str) -> str:
-    """'KCĐP-2024-007' and 'kcdp-2024-007' are the same project code."""
-    return fold(code).strip().upper()
+    """'KCĐP-2024-007' and 'kcdp-2024-007' are the same project code.
+
+    A NUL (refused in every stored code by the forms) becomes U+FFFD, so a typed code holding one finds
+    nothing instead of reaching PostgreSQL, which refuses NUL in text parameters."""
+    return fold(code).strip().upper().replace("\x00", "\ufffd")
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):

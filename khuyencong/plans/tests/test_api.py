@@ -117,3 +117,15 @@ def test_the_api_is_for_the_centre_and_leaders(client, commune_officer, three):
 
 def test_the_openapi_document_lists_the_endpoint(client):
     assert "/api/v1/plans/{year}/optimize" in client.get("/api/v1/openapi.json").json()["paths"]
+
+
+def test_a_code_holding_a_nul_is_an_unknown_project_not_a_server_error(client, officer, three):
+    """PostgreSQL refuses NUL in a text parameter; found by schemathesis on the PostgreSQL stage."""
+    body = {
+        "level": "local",
+        "envelopes": {"provincial": 1_000 * M},
+        "must_include": [{"code": three[0].code + "\x00", "reason": "Đề án trọng điểm"}],
+    }
+    response = post(client, officer, body)
+    assert response.status_code == 422, response.content
+    assert "Không có đề án mã" in response.json()["errors"][0]["message"]

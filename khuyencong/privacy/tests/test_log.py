@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
@@ -45,7 +47,14 @@ def test_a_stream_is_logged_when_it_ends_even_cut_short(officer, artisan, househ
     response = policy.finish(request, StreamingHttpResponse(rows()))
     assert logged() == []  # nothing sent yet
     next(iter(response.streaming_content))
-    response.close()  # the client went away after the first row: the server closes the response
+    # The client went away after the first row: the server closes the response. Closing sends
+    # request_finished, whose close_old_connections would close the test's own connection on PostgreSQL
+    # (Django's test client disconnects it for the same reason).
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
     assert logged() == [("establishment", None, "tax_code", "export", 1)]
 
 
