@@ -255,7 +255,26 @@ class TraineeMaker:
                 continue
             seen.add((key, birth))
             commune = unit_id if rng.random() < 0.45 else rng.choice(nearby)
-            yield (project_id, name, key, "female" if female else "male", people, birth, commune, now, now)
+            # Most rosters carry the citizen ID (province of birth registration, century and sex digit,
+            # year, six digits: the shape privacy.validators checks; 020 is Lạng Sơn) and a mobile phone.
+            id_number = phone = ""
+            if rng.random() < 0.7:
+                century = (0 if birth < 2000 else 2) + (1 if female else 0)
+                id_number = f"020{century}{birth % 100:02d}{rng.randrange(1_000_000):06d}"
+                phone = f"09{rng.randrange(100_000_000):08d}"
+            yield (
+                project_id,
+                name,
+                key,
+                "female" if female else "male",
+                people,
+                birth,
+                commune,
+                id_number,
+                phone,
+                now,
+                now,
+            )
             made += 1
 
 
@@ -267,6 +286,8 @@ TRAINEE_COLUMNS = (
     "ethnicity",
     "birth_year",
     "commune_id",
+    "id_number",
+    "phone",
     "created_at",
     "updated_at",
 )
