@@ -513,9 +513,13 @@ def counted_projects(*, user: Any, filters: Filters) -> QuerySet[Project]:
         qs = qs.filter(sector=filters.sector)
     if filters.priority:
         qs = qs.filter(_in_priority(filters.priority))
+    return _in_place(qs, filters)
+
+
+def _in_place(qs: QuerySet[Any], filters: Filters) -> QuerySet[Any]:
+    """Rows whose annotated `place` lies in the unit or province asked for (anything under them)."""
     if filters.unit is not None:
-        within = AdministrativeUnit.objects.filter(_under([filters.unit])).values("pk")
-        qs = qs.filter(place__in=within)
+        qs = qs.filter(place__in=AdministrativeUnit.objects.filter(_under([filters.unit])).values("pk"))
     if filters.province:
         provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE, code=filters.province)
         if filters.units == UnitMode.CURRENT:
@@ -796,15 +800,7 @@ def _stored_facts(
         qs = qs.filter(**{f"{MEASURES[filters.fund]}__gt": 0})
     if filters.sector:
         qs = qs.filter(sector=filters.sector)
-    if filters.unit is not None:
-        qs = qs.filter(place__in=AdministrativeUnit.objects.filter(_under([filters.unit])).values("pk"))
-    if filters.province:
-        provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE, code=filters.province)
-        if filters.units == UnitMode.CURRENT:
-            provinces = provinces.filter(generation=Generation.CURRENT)
-        qs = qs.filter(
-            place__in=AdministrativeUnit.objects.filter(_under(provinces.values("pk"))).values("pk")
-        )
+    qs = _in_place(qs, filters)
     fields = sorted({_GROUP_FIELD[d] for d in dimensions})
     measures = {
         f"m__{name}": Value(1, output_field=BigIntegerField()) if name == "projects" else F(MEASURES[name])
